@@ -8,6 +8,7 @@ cd "$root"
 . ci/java-home.sh
 echo "[test] JDK: $JAVA_HOME" >&2
 ci/docker-up.sh
+ci/chromium-up.sh
 FAULTLINE_BASE_IMAGE=$(ci/base-image.sh)
 export FAULTLINE_BASE_IMAGE
 exec ./mvnw -B verify "$@"
