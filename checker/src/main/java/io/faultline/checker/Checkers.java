@@ -20,7 +20,14 @@ public final class Checkers {
         FACTORIES.put(LinearizabilityChecker.NAME, LinearizabilityChecker::new);
 
         // --- session / set / queue / counter / lock / unique-ids / stats checkers (issue 7): one line each ---
-        // FACTORIES.put("session", opts -> new io.faultline.checker.session.SessionChecker(opts));
+        FACTORIES.put("set", opts -> new io.faultline.checker.jepsen.SetChecker(Boolean.parseBoolean(opts.extra("linearizable", "false"))));
+        FACTORIES.put("fifo-queue", opts -> new io.faultline.checker.jepsen.QueueChecker(true));
+        FACTORIES.put("unordered-queue", opts -> new io.faultline.checker.jepsen.QueueChecker(false));
+        FACTORIES.put("queue", opts -> new io.faultline.checker.jepsen.QueueChecker(false, "queue"));
+        FACTORIES.put("counter", io.faultline.checker.jepsen.CounterChecker::of);
+        FACTORIES.put("lock", opts -> new io.faultline.checker.jepsen.LockChecker());
+        FACTORIES.put("unique-ids", opts -> new io.faultline.checker.jepsen.UniqueIdsChecker());
+        FACTORIES.put("stats", opts -> new io.faultline.checker.jepsen.StatsChecker());
     }
 
     private Checkers() {
