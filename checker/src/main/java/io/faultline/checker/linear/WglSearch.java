@@ -1,0 +1,261 @@
+package io.faultline.checker.linear;
+
+import io.faultline.checker.model.Model;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Wing &amp; Gong's search with Lowe's just-in-time linearization and memoization, for one partition.
+ *
+ * <p>Calls and returns form a doubly linked list in history order (arrays, dancing-links style). Walking it,
+ * a call entry is linearized if the model allows it and the configuration (linearized set, state) is new; it
+ * and its return are then lifted out of the list and the walk restarts at the head. Reaching a return entry
+ * means that op's deadline passed without it being linearized: backtrack (explicit stack). Pending ops
+ * (crashed, never completed) have no return entry: they may be linearized anywhere after their call, or never;
+ * the search succeeds once every completed op is linearized.
+ *
+ * <p>Op ids: completed ops get 0..nc-1 in call order, pending ops nc..n-1, so the linearized bitset is a run of
+ * ones followed by a short window, and the cache stores only the window.
+ */
+final class WglSearch {
+    private static final int CHECK_EVERY = 1 << 12;
+
+    private final Model model;
+    private final Object key;
+    private final List<HistoryCall> calls;
+    private final Budget budget;
+
+    WglSearch(Model model, Object key, List<HistoryCall> calls, Budget budget) {
+        this.model = model;
+        this.key = key;
+        this.calls = calls;
+        this.budget = budget;
+    }
+
+    PartitionResult run() {
+        // Compile ops; drop those that cannot matter (always-legal no-ops, pending reads).
+        List<HistoryCall> completed = new ArrayList<>();
+        List<HistoryCall> pendingCalls = new ArrayList<>();
+        List<Object> completedOps = new ArrayList<>();
+        List<Object> pendingOps = new ArrayList<>();
+        for (HistoryCall c : calls) {
+            Object op;
+            try {
+                op = model.prepare(c.call());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("op " + c.invoke().index() + ": " + e.getMessage(), e);
+            }
+            if (model.trivial(op)) continue;
+            if (c.pending()) {
+                if (model.readOnly(op)) continue;
+                pendingCalls.add(c);
+                pendingOps.add(op);
+            } else {
+                completed.add(c);
+                completedOps.add(op);
+            }
+        }
+        final int nc = completed.size();
+        final int n = nc + pendingCalls.size();
+        if (nc == 0) return new PartitionResult(key, PartitionResult.Outcome.LINEARIZABLE, null, null, n, 0);
+        HistoryCall[] hc = new HistoryCall[n];
+        Object[] ops = new Object[n];
+        for (int i = 0; i < nc; i++) {
+            hc[i] = completed.get(i);
+            ops[i] = completedOps.get(i);
+        }
+        for (int i = nc; i < n; i++) {
+            hc[i] = pendingCalls.get(i - nc);
+            ops[i] = pendingOps.get(i - nc);
+        }
+
+        // Events in history order: call entry id = op id; return entry id = n + op id.
+        long[] events = new long[n + nc];
+        int ne = 0;
+        for (int i = 0; i < n; i++) {
+            events[ne++] = ((long) hc[i].invokePos() << 32) | i;
+            if (i < nc) events[ne++] = ((long) hc[i].completionPos() << 32) | (n + i);
+        }
+        Arrays.sort(events);
+        final int head = 2 * n, tail = 2 * n + 1;
+        int[] next = new int[2 * n + 2];
+        int[] prev = new int[2 * n + 2];
+        int last = head;
+        for (long ev : events) {
+            int e = (int) ev;
+            next[last] = e;
+            prev[e] = last;
+            last = e;
+        }
+        next[last] = tail;
+        prev[tail] = last;
+
+        long[] zobrist = new long[n];
+        SplittableRandom rnd = new SplittableRandom(0x5eed ^ n);
+        for (int i = 0; i < n; i++) zobrist[i] = rnd.nextLong();
+
+        long[] words = new long[(n + 63) >>> 6];
+        int lo = 0, hi = -1;
+        long bitsHash = 0;
+        int[] stackEntry = new int[n];
+        Object[] stackState = new Object[n];
+        int depth = 0;
+        int linearizedCompleted = 0;
+        Object state = model.initialState();
+        StateCache cache = new StateCache(Math.min(1 << 20, Math.max(64, n * 2)));
+        long published = 0;
+        int iterations = 0;
+
+        // Diagnostics: the deepest point where an op's return was reached unlinearized.
+        int bestDepth = -1;
+        int bestCulprit = -1;
+        Object bestState = null;
+        int[] bestOrder = new int[n];
+        int unchangedBelow = 0; // stack entries below this depth equal bestOrder's since the last snapshot
+
+        PartitionResult.Outcome outcome;
+        String reason = null;
+        try {
+            int entry = next[head];
+            while (true) {
+                if (linearizedCompleted == nc) {
+                    outcome = PartitionResult.Outcome.LINEARIZABLE;
+                    break;
+                }
+                if (++iterations == CHECK_EVERY) {
+                    iterations = 0;
+                    long delta = cache.bytes() - published;
+                    published = cache.bytes();
+                    long used = budget.memoryUsed.addAndGet(delta);
+                    if (budget.stop.get()) {
+                        outcome = PartitionResult.Outcome.CANCELLED;
+                        reason = "cancelled: another partition is not linearizable";
+                        break;
+                    }
+                    if (System.nanoTime() - budget.deadlineNanos > 0) {
+                        outcome = PartitionResult.Outcome.UNKNOWN;
+                        reason = "time limit reached after exploring " + cache.size() + " configurations";
+                        break;
+                    }
+                    if (used > budget.memoryBytes) {
+                        outcome = PartitionResult.Outcome.UNKNOWN;
+                        reason = "memory budget (" + (budget.memoryBytes >> 20) + " MiB) reached after exploring "
+                                + cache.size() + " configurations";
+                        break;
+                    }
+                }
+                if (entry < n) {
+                    int id = entry;
+                    Object nextState = model.step(state, ops[id]);
+                    if (nextState != Model.ILLEGAL) {
+                        // set bit
+                        int w = id >>> 6;
+                        words[w] |= 1L << id;
+                        int nlo = lo, nhi = hi;
+                        if (w > nhi) nhi = w;
+                        while (nlo < words.length && words[nlo] == -1L) nlo++;
+                        long h = bitsHash ^ zobrist[id];
+                        if (cache.add(h * 0x9E3779B97F4A7C15L + java.util.Objects.hashCode(nextState), words, nlo, nhi, nextState)) {
+                            lo = nlo;
+                            hi = nhi;
+                            bitsHash = h;
+                            stackEntry[depth] = id;
+                            stackState[depth] = state;
+                            depth++;
+                            state = nextState;
+                            if (id < nc) {
+                                linearizedCompleted++;
+                                int r = n + id;
+                                next[prev[r]] = next[r];
+                                prev[next[r]] = prev[r];
+                            }
+                            next[prev[id]] = next[id];
+                            prev[next[id]] = prev[id];
+                            entry = next[head];
+                            continue;
+                        }
+                        words[w] &= ~(1L << id);
+                    }
+                    entry = next[entry];
+                } else {
+                    // A return entry (or the tail): this op's deadline passed unlinearized.
+                    if (depth > bestDepth) {
+                        bestDepth = depth;
+                        bestCulprit = entry == tail ? -1 : entry - n;
+                        bestState = state;
+                        System.arraycopy(stackEntry, unchangedBelow, bestOrder, unchangedBelow, depth - unchangedBelow);
+                        unchangedBelow = depth;
+                    }
+                    if (depth == 0) {
+                        outcome = PartitionResult.Outcome.NOT_LINEARIZABLE;
+                        break;
+                    }
+                    depth--;
+                    if (depth < unchangedBelow) unchangedBelow = depth;
+                    int id = stackEntry[depth];
+                    state = stackState[depth];
+                    stackState[depth] = null;
+                    int w = id >>> 6;
+                    words[w] &= ~(1L << id);
+                    if (w < lo) lo = w;
+                    while (hi >= 0 && words[hi] == 0) hi--;
+                    bitsHash ^= zobrist[id];
+                    // unlift in reverse order: the call entry was unlinked last, so relink the return first
+                    if (id < nc) {
+                        linearizedCompleted--;
+                        int r = n + id;
+                        next[prev[r]] = r;
+                        prev[next[r]] = r;
+                    }
+                    next[prev[id]] = id;
+                    prev[next[id]] = id;
+                    entry = next[id];
+                }
+            }
+        } catch (OutOfMemoryError oom) {
+            cache = null; // let it go before building the result
+            budget.memoryUsed.addAndGet(-published);
+            return new PartitionResult(key, PartitionResult.Outcome.UNKNOWN, "ran out of heap while searching", null, n, 0);
+        } finally {
+            budget.memoryUsed.addAndGet(-published);
+        }
+        long explored = cache.size();
+        if (outcome != PartitionResult.Outcome.NOT_LINEARIZABLE) {
+            return new PartitionResult(key, outcome, reason, null, n, explored);
+        }
+        return new PartitionResult(key, outcome, null, counterexample(hc, bestCulprit, bestOrder, bestDepth, bestState), n, explored);
+    }
+
+    private Counterexample counterexample(HistoryCall[] hc, int culprit, int[] order, int depth, Object state) {
+        List<Long> linearized = new ArrayList<>(depth);
+        for (int i = 0; i < depth; i++) linearized.add(hc[order[i]].invoke().index());
+        if (culprit < 0) {
+            return new Counterexample(key, -1, -1, "no op could be linearized", List.of(), linearized, model.describe(state));
+        }
+        HistoryCall c = hc[culprit];
+        List<Long> concurrent = new ArrayList<>();
+        for (HistoryCall o : calls) {
+            if (o == c) continue;
+            boolean startsBeforeEnd = o.invokePos() < c.completionPos();
+            boolean endsAfterStart = o.completionPos() < 0 || o.completionPos() > c.invokePos();
+            if (startsBeforeEnd && endsAfterStart) {
+                concurrent.add(o.invoke().index());
+                if (concurrent.size() == 100) break;
+            }
+        }
+        return new Counterexample(key, c.invoke().index(), c.completion().index(), describe(c), concurrent, linearized,
+                model.describe(state));
+    }
+
+    static String describe(HistoryCall c) {
+        return "process " + c.invoke().process() + " " + c.call().f() + " " + render(c.call().value())
+                + (c.call().failed() ? " (failed)" : c.call().pending() ? " (pending)" : "");
+    }
+
+    private static String render(Object v) {
+        String s = String.valueOf(v);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+}
