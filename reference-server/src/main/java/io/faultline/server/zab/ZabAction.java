@@ -1,0 +1,52 @@
+package io.faultline.server.zab;
+
+import java.util.List;
+
+/**
+ * What the core asks its driver to do. A driver executes the actions of one step in order.
+ * Disk actions other than {@link AppendLog} are barriers: the driver first makes every earlier append durable,
+ * then performs the action durably, before executing the next action (so a Send after a barrier only leaves
+ * once the barrier is on disk).
+ */
+public sealed interface ZabAction {
+
+    record Send(long to, ZabMessage message) implements ZabAction {}
+
+    /** Close the connection(s) to a peer so that it notices; later sends open a new connection. */
+    record CloseChannel(long peer) implements ZabAction {}
+
+    /** Append entries to the log, asynchronously; report {@code ZabPeer.logSynced(seq)} once durable (FIFO). */
+    record AppendLog(long seq, List<LogEntry> entries) implements ZabAction {}
+
+    /** Barrier: drop every log entry with zxid &gt; zxid. */
+    record TruncateLog(long zxid) implements ZabAction {}
+
+    /** Barrier: replace the whole log (SNAP). */
+    record ReplaceLog(List<LogEntry> history) implements ZabAction {}
+
+    /** Barrier. */
+    record PersistAcceptedEpoch(long epoch) implements ZabAction {}
+
+    /** Barrier. */
+    record PersistCurrentEpoch(long epoch) implements ZabAction {}
+
+    /** Discard the applied state; the following Apply actions rebuild it from the first entry. */
+    record ResetState() implements ZabAction {}
+
+    /** Apply a committed transaction (zxid order, exactly once per state). */
+    record Apply(LogEntry entry) implements ZabAction {}
+
+    record RoleChanged(ServerState state, long leaderId) implements ZabAction {}
+
+    /** The leader of epoch established itself (a quorum acknowledged NEWLEADER). */
+    record Established(long epoch) implements ZabAction {}
+
+    /** Start or stop serving clients. */
+    record ServingChanged(boolean serving) implements ZabAction {}
+
+    /** A learner forwarded a client write to this leader. */
+    record RequestForwarded(long from, byte[] data) implements ZabAction {}
+
+    /** sync(syncId) finished: everything committed before the leader handled it has been applied here. */
+    record SyncDone(long syncId) implements ZabAction {}
+}

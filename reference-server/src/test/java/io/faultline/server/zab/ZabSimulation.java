@@ -1,0 +1,815 @@
+package io.faultline.server.zab;
+
+import io.faultline.server.zab.ZabAction.AppendLog;
+import io.faultline.server.zab.ZabAction.Apply;
+import io.faultline.server.zab.ZabAction.CloseChannel;
+import io.faultline.server.zab.ZabAction.Established;
+import io.faultline.server.zab.ZabAction.PersistAcceptedEpoch;
+import io.faultline.server.zab.ZabAction.PersistCurrentEpoch;
+import io.faultline.server.zab.ZabAction.ReplaceLog;
+import io.faultline.server.zab.ZabAction.RequestForwarded;
+import io.faultline.server.zab.ZabAction.ResetState;
+import io.faultline.server.zab.ZabAction.RoleChanged;
+import io.faultline.server.zab.ZabAction.Send;
+import io.faultline.server.zab.ZabAction.ServingChanged;
+import io.faultline.server.zab.ZabAction.SyncDone;
+import io.faultline.server.zab.ZabAction.TruncateLog;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Deterministic simulation of a ZAB ensemble: the real {@link ZabPeer} cores on a simulated network (FIFO per
+ * connection, random delays, reordering across connections, connection drops, partitions) and simulated disks
+ * (only what was fsynced survives a crash), driven by one seeded scheduler over virtual time. Invariants are
+ * checked as the run goes; any violation throws {@link InvariantViolation}.
+ *
+ * <p>The replicated application is a register: a transaction is an 8-byte value; applying it sets the register.
+ */
+final class ZabSimulation {
+
+    static final class InvariantViolation extends AssertionError {
+        InvariantViolation(String message) {
+            super(message);
+        }
+    }
+
+    /** Knobs of one run. Times are virtual time units; a core tick is {@link #TICK} units. */
+    record Options(int voters, int observers, int chaosTime, int quietTime, double faultRate, boolean crashes,
+            int maxDiffEntries) {
+        static Options of(int voters, int observers) {
+            return new Options(voters, observers, 4000, 2500, 1.0, true, 6);
+        }
+    }
+
+    static final int TICK = 10;
+
+    /** A completed or pending client write. */
+    static final class ClientWrite {
+        final long value;
+        final long node;
+        final long invokeTime;
+        long completeTime = -1;
+        long zxid = -1;
+        boolean indeterminate;
+
+        ClientWrite(long value, long node, long invokeTime) {
+            this.value = value;
+            this.node = node;
+            this.invokeTime = invokeTime;
+        }
+    }
+
+    /** A client read done as sync() then a local read. */
+    record ClientRead(long node, long invokeTime, long completeTime, long value, long appliedZxid) {}
+
+    private static final class Disk {
+        long acceptedEpoch;
+        long currentEpoch;
+        final List<LogEntry> durable = new ArrayList<>();
+        final List<AppendLog> pending = new ArrayList<>();
+        boolean flushScheduled;
+
+        void flushPending() {
+            for (AppendLog a : pending) {
+                durable.addAll(a.entries());
+            }
+            pending.clear();
+        }
+
+        ZabPeer.DurableState state() {
+            return new ZabPeer.DurableState(acceptedEpoch, currentEpoch, List.copyOf(durable));
+        }
+    }
+
+    private final class Node {
+        final long id;
+        final ZabConfig cfg;
+        final Disk disk = new Disk();
+        ZabPeer peer; // null while crashed
+        int incarnation;
+        final List<LogEntry> applied = new ArrayList<>();
+        long register;
+        final Map<Long, Long> seenGen = new HashMap<>();
+        boolean serving;
+        final Map<Long, Long> pendingReads = new HashMap<>(); // syncId -> invoke time
+
+        Node(long id, ZabConfig cfg) {
+            this.id = id;
+            this.cfg = cfg;
+        }
+
+        boolean up() {
+            return peer != null;
+        }
+    }
+
+    private record Link(long from, long to) {}
+
+    private record InFlight(long ready, long gen, ZabMessage message, boolean marker) {}
+
+    private sealed interface Event permits Tick, Deliver, Flush, Restart, Timed {}
+
+    private record Tick(long node, int incarnation) implements Event {}
+
+    private record Deliver(Link link) implements Event {}
+
+    private record Flush(long node, int incarnation) implements Event {}
+
+    private record Restart(long node) implements Event {}
+
+    private record Timed(Runnable action) implements Event {}
+
+    private record Scheduled(long time, long seq, Event event) {}
+
+    final long seed;
+    final Options options;
+    private final Random rnd;
+    private final TreeMap<Long, Node> nodes = new TreeMap<>();
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
+            (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    private long seq;
+    private long time;
+
+    private final Map<Link, ArrayDeque<InFlight>> links = new HashMap<>();
+    private final Set<Link> deliveryScheduled = new HashSet<>();
+    private final Set<Link> blocked = new HashSet<>();
+    private final Map<Long, Long> pairGen = new HashMap<>(); // key = min * 1000 + max
+
+    // Invariant state.
+    private final Map<Long, Long> establishedLeader = new TreeMap<>();
+    private final List<LogEntry> global = new ArrayList<>();
+    private final Map<Long, Integer> globalIndex = new HashMap<>(); // zxid -> index in global
+    private final Map<Long, ClientWrite> writesByValue = new HashMap<>();
+    final List<ClientWrite> writes = new ArrayList<>();
+    final List<ClientRead> reads = new ArrayList<>();
+    private long nextValue = 1;
+    private long nextSyncId = 1;
+    final List<String> trace = new ArrayList<>();
+    private int faults;
+    long steps;
+    int elections;
+
+    ZabSimulation(long seed, Options options) {
+        this.seed = seed;
+        this.options = options;
+        this.rnd = new Random(seed);
+        TreeSet<Long> voters = new TreeSet<>();
+        TreeSet<Long> observers = new TreeSet<>();
+        for (long i = 1; i <= options.voters(); i++) {
+            voters.add(i);
+        }
+        for (long i = options.voters() + 1; i <= options.voters() + options.observers(); i++) {
+            observers.add(i);
+        }
+        for (long id : voters) {
+            nodes.put(id, new Node(id, config(id, voters, observers)));
+        }
+        for (long id : observers) {
+            nodes.put(id, new Node(id, config(id, voters, observers)));
+        }
+    }
+
+    private ZabConfig config(long id, TreeSet<Long> voters, TreeSet<Long> observers) {
+        return new ZabConfig(id, voters, observers, 1, 5, 10, 2, 4, options.maxDiffEntries());
+    }
+
+    // ---------------------------------------------------------------- run
+
+    /** Runs chaos, then heals everything and checks that the ensemble converges with no acknowledged loss. */
+    ZabSimulation run() {
+        for (Node n : nodes.values()) {
+            boot(n);
+        }
+        scheduleClients();
+        scheduleFaults();
+        runUntil(options.chaosTime());
+        note("heal all");
+        healAll();
+        runUntil(options.chaosTime() + options.quietTime());
+        finalChecks();
+        return this;
+    }
+
+    private void runUntil(long end) {
+        while (!queue.isEmpty() && queue.peek().time <= end) {
+            Scheduled s = queue.poll();
+            time = s.time;
+            steps++;
+            handle(s.event);
+        }
+        time = end;
+    }
+
+    private void schedule(long delay, Event e) {
+        queue.add(new Scheduled(time + delay, seq++, e));
+    }
+
+    private void handle(Event e) {
+        switch (e) {
+            case Tick t -> {
+                Node n = nodes.get(t.node());
+                if (n.up() && n.incarnation == t.incarnation()) {
+                    execute(n, n.peer.tick());
+                    schedule(TICK - 1 + rnd.nextInt(3), new Tick(n.id, n.incarnation));
+                }
+            }
+            case Deliver d -> deliver(d.link());
+            case Flush f -> {
+                Node n = nodes.get(f.node());
+                if (n.up() && n.incarnation == f.incarnation()) {
+                    n.disk.flushScheduled = false;
+                    if (!n.disk.pending.isEmpty()) {
+                        long lastSeq = n.disk.pending.get(n.disk.pending.size() - 1).seq();
+                        n.disk.flushPending();
+                        execute(n, n.peer.logSynced(lastSeq));
+                    }
+                }
+            }
+            case Restart r -> {
+                Node n = nodes.get(r.node());
+                if (!n.up()) {
+                    note("restart " + n.id);
+                    boot(n);
+                }
+            }
+            case Timed t -> t.action().run();
+        }
+    }
+
+    private void boot(Node n) {
+        n.incarnation++;
+        n.applied.clear();
+        n.register = 0;
+        n.serving = false;
+        n.pendingReads.clear();
+        n.peer = new ZabPeer(n.cfg, n.disk.state());
+        for (Node other : nodes.values()) {
+            if (other != n) {
+                n.seenGen.put(other.id, gen(n.id, other.id));
+            }
+        }
+        execute(n, n.peer.start());
+        schedule(1 + rnd.nextInt(TICK), new Tick(n.id, n.incarnation));
+    }
+
+    private void crash(Node n) {
+        if (!n.up()) {
+            return;
+        }
+        note("crash " + n.id + " (" + n.peer + ")");
+        n.peer = null;
+        n.disk.pending.clear(); // not fsynced: lost
+        n.disk.flushScheduled = false;
+        n.serving = false;
+        failPendingOn(n.id);
+        for (Node other : nodes.values()) {
+            if (other != n) {
+                // The peer learns of the dead process through a reset connection (when the link lets it through).
+                closePair(n.id, other.id, false, true);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- network
+
+    private long gen(long a, long b) {
+        return pairGen.getOrDefault(Math.min(a, b) * 1000 + Math.max(a, b), 0L);
+    }
+
+    private Link link(long from, long to) {
+        return new Link(from, to);
+    }
+
+    private void send(Node from, long to, ZabMessage m) {
+        long tag = from.seenGen.getOrDefault(to, 0L);
+        enqueue(link(from.id, to), new InFlight(time + 1 + rnd.nextInt(2 * TICK), tag, m, false));
+    }
+
+    private void enqueue(Link l, InFlight f) {
+        ArrayDeque<InFlight> q = links.computeIfAbsent(l, k -> new ArrayDeque<>());
+        q.add(f);
+        if (q.size() == 1 && !blocked.contains(l) && deliveryScheduled.add(l)) {
+            queue.add(new Scheduled(Math.max(time, f.ready()), seq++, new Deliver(l)));
+        }
+    }
+
+    private void deliver(Link l) {
+        deliveryScheduled.remove(l);
+        ArrayDeque<InFlight> q = links.get(l);
+        if (q == null || q.isEmpty() || blocked.contains(l)) {
+            return;
+        }
+        InFlight f = q.peek();
+        if (f.ready() > time) {
+            deliveryScheduled.add(l);
+            queue.add(new Scheduled(f.ready(), seq++, new Deliver(l)));
+            return;
+        }
+        q.poll();
+        if (!q.isEmpty()) {
+            deliveryScheduled.add(l);
+            queue.add(new Scheduled(Math.max(time, q.peek().ready()), seq++, new Deliver(l)));
+        }
+        Node to = nodes.get(l.to());
+        if (!to.up()) {
+            return;
+        }
+        if (f.marker()) {
+            if (to.seenGen.getOrDefault(l.from(), 0L) < f.gen()) {
+                to.seenGen.put(l.from(), f.gen());
+                execute(to, to.peer.channelDown(l.from()));
+            }
+            return;
+        }
+        if (f.gen() != gen(l.from(), l.to()) || to.seenGen.getOrDefault(l.from(), 0L) != f.gen()) {
+            return; // sent on a connection that has since been closed
+        }
+        execute(to, to.peer.receive(l.from(), f.message()));
+    }
+
+    /**
+     * Close the connection between a and b: in-flight data is lost. {@code closedByA}: a closed it (a knows at once);
+     * otherwise the network reset it and both sides learn through a marker. {@code aDead}: only b is told.
+     */
+    private void closePair(long a, long b, boolean closedByA, boolean aDead) {
+        long key = Math.min(a, b) * 1000 + Math.max(a, b);
+        long g = pairGen.getOrDefault(key, 0L) + 1;
+        pairGen.put(key, g);
+        for (Link l : List.of(link(a, b), link(b, a))) {
+            ArrayDeque<InFlight> q = links.get(l);
+            if (q != null) {
+                q.clear();
+            }
+        }
+        if (closedByA) {
+            nodes.get(a).seenGen.put(b, g);
+        }
+        enqueue(link(a, b), new InFlight(time + 1 + rnd.nextInt(TICK), g, null, true));
+        if (!closedByA && !aDead) {
+            enqueue(link(b, a), new InFlight(time + 1 + rnd.nextInt(TICK), g, null, true));
+        }
+    }
+
+    private void block(long from, long to) {
+        blocked.add(link(from, to));
+    }
+
+    private void healAll() {
+        List<Link> was = new ArrayList<>(blocked);
+        blocked.clear();
+        for (Link l : was) {
+            ArrayDeque<InFlight> q = links.get(l);
+            if (q != null && !q.isEmpty() && deliveryScheduled.add(l)) {
+                queue.add(new Scheduled(time, seq++, new Deliver(l)));
+            }
+        }
+        for (Node n : nodes.values()) {
+            if (!n.up()) {
+                schedule(1 + rnd.nextInt(TICK), new Restart(n.id));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- driver: execute actions
+
+    private void execute(Node n, List<ZabAction> actions) {
+        for (ZabAction a : actions) {
+            if (!n.up()) {
+                return;
+            }
+            switch (a) {
+                case Send s -> send(n, s.to(), s.message());
+                case CloseChannel c -> closePair(n.id, c.peer(), true, false);
+                case AppendLog al -> {
+                    n.disk.pending.add(al);
+                    if (!n.disk.flushScheduled) {
+                        n.disk.flushScheduled = true;
+                        schedule(1 + rnd.nextInt(TICK), new Flush(n.id, n.incarnation));
+                    }
+                }
+                case TruncateLog t -> {
+                    n.disk.flushPending();
+                    n.disk.durable.removeIf(e -> e.zxid() > t.zxid());
+                }
+                case ReplaceLog r -> {
+                    n.disk.pending.clear();
+                    n.disk.durable.clear();
+                    n.disk.durable.addAll(r.history());
+                }
+                case PersistAcceptedEpoch p -> {
+                    n.disk.flushPending();
+                    n.disk.acceptedEpoch = p.epoch();
+                }
+                case PersistCurrentEpoch p -> {
+                    n.disk.flushPending();
+                    n.disk.currentEpoch = p.epoch();
+                }
+                case ResetState r -> {
+                    n.applied.clear();
+                    n.register = 0;
+                }
+                case Apply ap -> apply(n, ap.entry());
+                case RoleChanged rc -> {
+                    if (rc.state() == ServerState.LOOKING) {
+                        elections++;
+                    }
+                }
+                case Established est -> {
+                    Long prev = establishedLeader.putIfAbsent(est.epoch(), n.id);
+                    note("server " + n.id + " established epoch " + est.epoch());
+                    if (prev != null && prev != n.id) {
+                        throw violation("two leaders established epoch " + est.epoch() + ": " + prev + " and " + n.id);
+                    }
+                }
+                case ServingChanged sc -> {
+                    n.serving = sc.serving();
+                    if (sc.serving()) {
+                        checkServingHasAllAcknowledged(n);
+                    } else {
+                        failPendingOn(n.id);
+                    }
+                }
+                case RequestForwarded rf -> {
+                    long z = n.peer.propose(rf.data());
+                    if (z >= 0) {
+                        execute(n, n.peer.drain());
+                    }
+                }
+                case SyncDone sd -> {
+                    Long invoked = n.pendingReads.remove(sd.syncId());
+                    if (invoked != null) {
+                        reads.add(new ClientRead(n.id, invoked, time, n.register, n.peer.lastAppliedZxid()));
+                    }
+                }
+            }
+            checkDisk(n);
+        }
+    }
+
+    private void apply(Node n, LogEntry e) {
+        int i = n.applied.size();
+        if (!n.applied.isEmpty() && n.applied.get(i - 1).zxid() >= e.zxid()) {
+            throw violation("server " + n.id + " applied " + Zxid.hex(e.zxid()) + " after "
+                    + Zxid.hex(n.applied.get(i - 1).zxid()));
+        }
+        if (i < global.size()) {
+            if (!global.get(i).equals(e)) {
+                throw violation("server " + n.id + " applied " + e + " at position " + i + " where others applied "
+                        + global.get(i));
+            }
+        } else {
+            global.add(e);
+            globalIndex.put(e.zxid(), i);
+        }
+        n.applied.add(e);
+        long value = ByteBuffer.wrap(e.data()).getLong();
+        n.register = value;
+        ClientWrite w = writesByValue.get(value);
+        if (w != null && w.node == n.id && w.completeTime < 0 && !w.indeterminate) {
+            w.completeTime = time;
+            w.zxid = e.zxid();
+        }
+    }
+
+    /** A server that starts serving in epoch E has applied every write acknowledged in an earlier epoch. */
+    private void checkServingHasAllAcknowledged(Node n) {
+        long epoch = n.peer.activeEpoch();
+        for (ClientWrite w : writes) {
+            if (w.completeTime >= 0 && Zxid.epoch(w.zxid) < epoch) {
+                Integer idx = globalIndex.get(w.zxid);
+                if (idx == null || idx >= n.applied.size()) {
+                    throw violation("server " + n.id + " serves epoch " + epoch + " without acknowledged write "
+                            + w.value + " at " + Zxid.hex(w.zxid));
+                }
+            }
+        }
+    }
+
+    private void checkDisk(Node n) {
+        Disk d = n.disk;
+        if (d.currentEpoch > d.acceptedEpoch) {
+            throw violation("server " + n.id + " currentEpoch " + d.currentEpoch + " > acceptedEpoch " + d.acceptedEpoch);
+        }
+    }
+
+    private void failPendingOn(long node) {
+        for (ClientWrite w : writes) {
+            if (w.node == node && w.completeTime < 0) {
+                w.indeterminate = true;
+            }
+        }
+        Node n = nodes.get(node);
+        n.pendingReads.clear();
+    }
+
+    // ---------------------------------------------------------------- clients and faults
+
+    private void scheduleClients() {
+        for (long t = 5; t < options.chaosTime() + options.quietTime() - 500; t += 3 + rnd.nextInt(25)) {
+            boolean write = rnd.nextInt(4) != 0;
+            long at = t;
+            queue.add(new Scheduled(at, seq++, new Timed(write ? this::clientWrite : this::clientRead)));
+        }
+    }
+
+    private Node randomServing() {
+        List<Node> serving = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (n.up() && n.serving) {
+                serving.add(n);
+            }
+        }
+        return serving.isEmpty() ? null : serving.get(rnd.nextInt(serving.size()));
+    }
+
+    private void clientWrite() {
+        Node n = randomServing();
+        if (n == null) {
+            return;
+        }
+        long value = nextValue++;
+        byte[] data = ByteBuffer.allocate(8).putLong(value).array();
+        ClientWrite w = new ClientWrite(value, n.id, time);
+        writes.add(w);
+        writesByValue.put(value, w);
+        if (n.peer.state() == ServerState.LEADING) {
+            if (n.peer.propose(data) < 0) {
+                w.indeterminate = true;
+            }
+        } else if (!n.peer.forward(data)) {
+            w.indeterminate = true;
+        }
+        execute(n, n.peer.drain());
+    }
+
+    private void clientRead() {
+        Node n = randomServing();
+        if (n == null) {
+            return;
+        }
+        long id = nextSyncId++;
+        n.pendingReads.put(id, time);
+        if (!n.peer.sync(id)) {
+            n.pendingReads.remove(id);
+        }
+        execute(n, n.peer.drain());
+    }
+
+    private void scheduleFaults() {
+        if (options.faultRate() <= 0) {
+            return;
+        }
+        long mean = (long) (250 / options.faultRate());
+        for (long t = 100 + rnd.nextInt((int) mean); t < options.chaosTime(); t += 1 + rnd.nextInt((int) (2 * mean))) {
+            queue.add(new Scheduled(t, seq++, new Timed(this::randomFault)));
+        }
+    }
+
+    private Node leader() {
+        for (Node n : nodes.values()) {
+            if (n.up() && n.peer.state() == ServerState.LEADING) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private void randomFault() {
+        faults++;
+        List<Long> ids = new ArrayList<>(nodes.keySet());
+        int kind = rnd.nextInt(options.crashes() ? 7 : 5);
+        long heal = 50 + rnd.nextInt(600);
+        switch (kind) {
+            case 0 -> { // drop one connection
+                long a = ids.get(rnd.nextInt(ids.size()));
+                long b = ids.get(rnd.nextInt(ids.size()));
+                if (a != b) {
+                    note("drop connection " + a + "-" + b);
+                    closePair(a, b, false, false);
+                }
+            }
+            case 1 -> { // symmetric partition into two sides
+                Set<Long> side = new TreeSet<>();
+                for (long id : ids) {
+                    if (rnd.nextBoolean()) {
+                        side.add(id);
+                    }
+                }
+                note("partition " + side + " | rest for " + heal);
+                List<Link> cut = new ArrayList<>();
+                for (long a : ids) {
+                    for (long b : ids) {
+                        if (a != b && side.contains(a) != side.contains(b)) {
+                            cut.add(link(a, b));
+                        }
+                    }
+                }
+                cutFor(cut, heal);
+            }
+            case 2 -> { // asymmetric: one direction between two servers
+                long a = ids.get(rnd.nextInt(ids.size()));
+                long b = ids.get(rnd.nextInt(ids.size()));
+                if (a != b) {
+                    note("one-way cut " + a + "->" + b + " for " + heal);
+                    cutFor(List.of(link(a, b)), heal);
+                }
+            }
+            case 3 -> { // isolate the leader
+                Node l = leader();
+                if (l != null) {
+                    note("isolate leader " + l.id + " for " + heal);
+                    List<Link> cut = new ArrayList<>();
+                    for (long b : ids) {
+                        if (b != l.id) {
+                            cut.add(link(l.id, b));
+                            cut.add(link(b, l.id));
+                        }
+                    }
+                    cutFor(cut, heal);
+                }
+            }
+            case 4 -> { // slow disk burst: nothing to do here, flush delays are random already; drop a random link instead
+                long a = ids.get(rnd.nextInt(ids.size()));
+                note("isolate " + a + " inbound for " + heal);
+                List<Link> cut = new ArrayList<>();
+                for (long b : ids) {
+                    if (b != a) {
+                        cut.add(link(b, a));
+                    }
+                }
+                cutFor(cut, heal);
+            }
+            case 5 -> { // crash a random server
+                Node n = nodes.get(ids.get(rnd.nextInt(ids.size())));
+                crash(n);
+                schedule(heal, new Restart(n.id));
+            }
+            default -> { // crash the leader
+                Node l = leader();
+                if (l != null) {
+                    crash(l);
+                    schedule(heal, new Restart(l.id));
+                }
+            }
+        }
+    }
+
+    private void cutFor(List<Link> cut, long duration) {
+        List<Link> added = new ArrayList<>();
+        for (Link l : cut) {
+            if (blocked.add(l)) {
+                added.add(l);
+            }
+        }
+        schedule(duration, new Timed(() -> {
+            for (Link l : added) {
+                if (blocked.remove(l)) {
+                    ArrayDeque<InFlight> q = links.get(l);
+                    if (q != null && !q.isEmpty() && deliveryScheduled.add(l)) {
+                        queue.add(new Scheduled(time, seq++, new Deliver(l)));
+                    }
+                }
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- final checks
+
+    private void finalChecks() {
+        List<Node> voters = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (!n.up() || !n.serving) {
+                throw violation("after healing, server " + n.id + " is not serving: "
+                        + (n.up() ? n.peer.toString() : "down"));
+            }
+            voters.add(n);
+        }
+        Node l = leader();
+        if (l == null) {
+            throw violation("after healing there is no leader");
+        }
+        // Liveness: one more write commits and reaches everyone.
+        long value = nextValue++;
+        ClientWrite w = new ClientWrite(value, l.id, time);
+        writes.add(w);
+        writesByValue.put(value, w);
+        if (l.peer.propose(ByteBuffer.allocate(8).putLong(value).array()) < 0) {
+            throw violation("the leader refused the final write");
+        }
+        execute(l, l.peer.drain());
+        runUntil(time + 40 * TICK);
+        if (w.completeTime < 0) {
+            throw violation("the final write did not commit: " + l.peer);
+        }
+        for (Node n : nodes.values()) {
+            if (n.applied.size() != global.size()) {
+                throw violation("server " + n.id + " applied " + n.applied.size() + " of " + global.size()
+                        + " transactions after quiescence: " + n.peer);
+            }
+        }
+        for (ClientWrite cw : writes) {
+            if (cw.completeTime >= 0) {
+                Integer idx = globalIndex.get(cw.zxid);
+                if (idx == null) {
+                    throw violation("acknowledged write " + cw.value + " at " + Zxid.hex(cw.zxid) + " was lost");
+                }
+            }
+        }
+        checkWritesLinearizable();
+        checkReadsMonotonicPerServer();
+    }
+
+    /**
+     * Writes are linearizable iff their commit order (zxid) respects real time: a write acknowledged before another
+     * was invoked has the smaller zxid. The zxid order is the one every replica applies (checked above).
+     */
+    void checkWritesLinearizable() {
+        List<ClientWrite> done = new ArrayList<>();
+        for (ClientWrite w : writes) {
+            if (w.completeTime >= 0) {
+                done.add(w);
+            }
+        }
+        List<ClientWrite> byComplete = new ArrayList<>(done);
+        byComplete.sort((a, b) -> Long.compare(a.completeTime, b.completeTime));
+        List<ClientWrite> byInvoke = new ArrayList<>(done);
+        byInvoke.sort((a, b) -> Long.compare(a.invokeTime, b.invokeTime));
+        long maxZxidCompleted = -1;
+        ClientWrite witness = null;
+        int j = 0;
+        for (ClientWrite b : byInvoke) {
+            while (j < byComplete.size() && byComplete.get(j).completeTime < b.invokeTime) {
+                if (byComplete.get(j).zxid > maxZxidCompleted) {
+                    maxZxidCompleted = byComplete.get(j).zxid;
+                    witness = byComplete.get(j);
+                }
+                j++;
+            }
+            if (witness != null && b.zxid <= maxZxidCompleted) {
+                throw violation("write " + b.value + " invoked at " + b.invokeTime + " got zxid " + Zxid.hex(b.zxid)
+                        + " although write " + witness.value + " with zxid " + Zxid.hex(witness.zxid)
+                        + " completed earlier at " + witness.completeTime);
+            }
+        }
+    }
+
+    /** A server's synced reads never go back in time. */
+    private void checkReadsMonotonicPerServer() {
+        Map<Long, Long> last = new HashMap<>();
+        for (ClientRead r : reads) {
+            long prev = last.getOrDefault(r.node(), -1L);
+            // Restarts rebuild state from scratch, but a served read always reflects a committed prefix.
+            Integer idx = r.appliedZxid() == 0 ? Integer.valueOf(-1) : globalIndex.get(r.appliedZxid());
+            if (idx == null) {
+                throw violation("read on server " + r.node() + " saw uncommitted zxid " + Zxid.hex(r.appliedZxid()));
+            }
+            last.put(r.node(), Math.max(prev, r.appliedZxid()));
+        }
+    }
+
+    // ---------------------------------------------------------------- diagnostics
+
+    List<LogEntry> globalSequence() {
+        return List.copyOf(global);
+    }
+
+    int faults() {
+        return faults;
+    }
+
+    long acknowledgedWrites() {
+        return writes.stream().filter(w -> w.completeTime >= 0).count();
+    }
+
+    private void note(String s) {
+        trace.add(time + ": " + s);
+        if (trace.size() > 400) {
+            trace.remove(0);
+        }
+    }
+
+    private InvariantViolation violation(String what) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("seed ").append(seed).append(" at time ").append(time).append(": ").append(what).append('\n');
+        for (Node n : nodes.values()) {
+            sb.append("  ").append(n.up() ? n.peer.toString() : "server " + n.id + " down").append(" disk log ")
+                    .append(n.disk.durable.size()).append(" epochs ").append(n.disk.currentEpoch).append('/')
+                    .append(n.disk.acceptedEpoch).append('\n');
+        }
+        sb.append("  last events:\n");
+        for (String t : trace.subList(Math.max(0, trace.size() - 40), trace.size())) {
+            sb.append("    ").append(t).append('\n');
+        }
+        return new InvariantViolation(sb.toString());
+    }
+}

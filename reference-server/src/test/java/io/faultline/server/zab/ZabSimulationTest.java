@@ -1,0 +1,66 @@
+package io.faultline.server.zab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many seeds of the deterministic ZAB simulation. A failing seed is replayed with
+ * {@code ./mvnw -B -o -pl reference-server test -Dtest=ZabSimulationTest -Dzab.seed=N}
+ * (optionally {@code -Dzab.seeds=K} for more seeds per test, {@code -Dzab.firstSeed=S}).
+ */
+class ZabSimulationTest {
+
+    private static final Long ONE_SEED = Long.getLong("zab.seed");
+    private static final long FIRST = Long.getLong("zab.firstSeed", 1L);
+    private static final int SEEDS = Integer.getInteger("zab.seeds", 2000);
+
+    private static void runSeeds(String test, int voters, int observers, int seeds) {
+        long from = ONE_SEED != null ? ONE_SEED : FIRST;
+        long to = ONE_SEED != null ? ONE_SEED : FIRST + seeds - 1;
+        long acknowledged = 0;
+        long faults = 0;
+        for (long seed = from; seed <= to; seed++) {
+            ZabSimulation sim = new ZabSimulation(seed, ZabSimulation.Options.of(voters, observers));
+            try {
+                sim.run();
+            } catch (Throwable t) {
+                fail("ZAB simulation failed (" + voters + " voters, " + observers + " observers). Replay with:\n"
+                        + "  ./mvnw -B -o -pl reference-server test -Dtest=ZabSimulationTest#" + test
+                        + " -Dzab.seed=" + seed + "\n" + t.getMessage(), t);
+            }
+            acknowledged += sim.acknowledgedWrites();
+            faults += sim.faults();
+        }
+        long runs = to - from + 1;
+        // Guard against a vacuous pass: the runs must have made progress under faults.
+        assertTrue(acknowledged >= runs * 20, "too few acknowledged writes: " + acknowledged + " in " + runs + " runs");
+        assertTrue(faults >= runs, "too few faults injected: " + faults);
+    }
+
+    @Test
+    void threeVoters() {
+        runSeeds("threeVoters", 3, 0, SEEDS);
+    }
+
+    @Test
+    void fiveVotersAndAnObserver() {
+        runSeeds("fiveVotersAndAnObserver", 5, 1, SEEDS / 2);
+    }
+
+    @Test
+    void threeVotersAndTwoObservers() {
+        runSeeds("threeVotersAndTwoObservers", 3, 2, SEEDS / 4);
+    }
+
+    @Test
+    void faultFreeRunAcknowledgesEveryWriteInOneEpoch() {
+        ZabSimulation.Options o = new ZabSimulation.Options(3, 1, 3000, 500, 0, false, 6);
+        ZabSimulation sim = new ZabSimulation(42, o).run();
+        assertEquals(sim.writes.size(), sim.acknowledgedWrites(), "every write should be acknowledged without faults");
+        assertTrue(sim.acknowledgedWrites() > 100);
+        assertEquals(1, sim.globalSequence().stream().mapToLong(e -> Zxid.epoch(e.zxid())).distinct().count());
+    }
+}
