@@ -20,6 +20,7 @@ public final class Checkers {
         FACTORIES.put(LinearizabilityChecker.NAME, LinearizabilityChecker::new);
 
         // --- session / set / queue / counter / lock / unique-ids / stats checkers (issue 7): one line each ---
+        FACTORIES.put("session", io.faultline.checker.session.SessionChecker::new);
         FACTORIES.put("set", opts -> new io.faultline.checker.jepsen.SetChecker(Boolean.parseBoolean(opts.extra("linearizable", "false"))));
         FACTORIES.put("fifo-queue", opts -> new io.faultline.checker.jepsen.QueueChecker(true));
         FACTORIES.put("unordered-queue", opts -> new io.faultline.checker.jepsen.QueueChecker(false));

@@ -113,7 +113,9 @@ public final class SetChecker implements Checker {
             if (e.known == Long.MAX_VALUE) continue; // indeterminate add never seen: nothing to say
             int after = readsStartingAfter(starts, e.known);
             if (after == 0) {
-                neverRead.add(e.value);
+                // Seen only by the last read(s): present at the end if a read revealed it, else never read.
+                if (e.add.ok()) neverRead.add(e.value);
+                else recovered.add(e.value);
                 continue;
             }
             long absentAfterKnown = after - e.presentAfterKnown;
