@@ -34,6 +34,7 @@ import io.faultline.server.zab.ZabMessage.SyncRequest;
 import io.faultline.server.zab.ZabMessage.Trunc;
 import io.faultline.server.zab.ZabMessage.UpToDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,8 @@ public final class ZabPeer {
     private record ParkedSync(long syncId, long requester, long target) {}
 
     private static final long LOCAL = -1;
+
+    private final EnumSet<InjectedBug> bugs = EnumSet.noneOf(InjectedBug.class);
 
     private final ZabConfig cfg;
     private final long myId;
@@ -162,6 +165,12 @@ public final class ZabPeer {
             // ZOOKEEPER-2307 style: repairable, acceptedEpoch is only a promise; never below currentEpoch.
             acceptedEpoch = currentEpoch;
         }
+    }
+
+    /** Give this peer deliberate bugs (tests and fault-injection experiments only). */
+    public ZabPeer inject(InjectedBug... injected) {
+        bugs.addAll(List.of(injected));
+        return this;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -468,13 +477,13 @@ public final class ZabPeer {
                 round = n.round();
                 recvset.clear();
                 Vote mine = selfVote();
-                vote = n.vote().beats(mine) ? n.vote() : mine;
+                vote = beats(n.vote(), mine) ? n.vote() : mine;
                 finalizeAt = -1;
                 broadcastVote();
             } else if (n.round() < round) {
                 send(from, new Notification(state, vote, round));
                 return;
-            } else if (n.vote().beats(vote)) {
+            } else if (beats(n.vote(), vote)) {
                 vote = n.vote();
                 finalizeAt = -1;
                 broadcastVote();
@@ -500,6 +509,13 @@ public final class ZabPeer {
             round = n.round();
             decide(n.vote());
         }
+    }
+
+    private boolean beats(Vote a, Vote b) {
+        if (bugs.contains(InjectedBug.ELECT_BY_SERVER_ID) && a.leader() >= 0 && b.leader() >= 0) {
+            return a.leader() > b.leader();
+        }
+        return a.beats(b);
     }
 
     private void maybeFinalize() {
@@ -715,6 +731,14 @@ public final class ZabPeer {
                     + " outside epoch " + syncEpoch);
         }
         appendLog(List.of(p.entry()));
+        if (bugs.contains(InjectedBug.ACK_BEFORE_FSYNC) && newLeaderAcked) {
+            lastAckSent = p.entry().zxid();
+            send(leaderId, new Ack(p.entry().zxid()));
+        }
+        if (bugs.contains(InjectedBug.APPLY_ON_PROPOSAL) && learnerPhase == LearnerPhase.BROADCAST) {
+            knownCommitted = Math.max(knownCommitted, p.entry().zxid());
+            applyUpTo(knownCommitted);
+        }
     }
 
     private void onCommit(Commit c) {
@@ -870,7 +894,8 @@ public final class ZabPeer {
         boolean counts = !h.observer && (a.fresh() || epochAcceptedBy.contains(from));
         if (leaderPhase == LeaderPhase.EPOCH_ACK) {
             if (counts) {
-                if (moreRecent(a.currentEpoch(), a.lastZxid(), currentEpoch, lastLoggedZxid())) {
+                if (moreRecent(a.currentEpoch(), a.lastZxid(), currentEpoch, lastLoggedZxid())
+                        && !bugs.contains(InjectedBug.ELECT_BY_SERVER_ID)) {
                     becomeLooking(); // "Follower is ahead of the leader"
                     return;
                 }
@@ -934,7 +959,7 @@ public final class ZabPeer {
         if (missing.size() > cfg.maxDiffEntries()) {
             send(h.sid, new Snap(List.copyOf(log.subList(0, to)), lastCommitted));
         } else {
-            if (common < peerLast) {
+            if (common < peerLast && !bugs.contains(InjectedBug.SKIP_TRUNC)) {
                 send(h.sid, new Trunc(common));
             }
             send(h.sid, new Diff(missing, lastCommitted));
@@ -1050,11 +1075,13 @@ public final class ZabPeer {
                 acks.add(h.acked);
             }
         }
-        if (acks.size() < quorum) {
+        if (acks.size() < quorum && !bugs.contains(InjectedBug.COMMIT_WITHOUT_QUORUM)) {
             return;
         }
         acks.sort((x, y) -> Long.compare(y, x));
-        long commitTo = Math.min(acks.get(quorum - 1), lastProposed);
+        int needed = bugs.contains(InjectedBug.COMMIT_WITHOUT_QUORUM) ? 1 : quorum;
+        long commitTo = Math.min(bugs.contains(InjectedBug.COMMIT_WITHOUT_QUORUM) ? durableZxid : acks.get(needed - 1),
+                lastProposed);
         if (commitTo <= lastCommitted) {
             return;
         }

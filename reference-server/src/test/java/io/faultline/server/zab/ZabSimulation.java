@@ -45,9 +45,14 @@ final class ZabSimulation {
 
     /** Knobs of one run. Times are virtual time units; a core tick is {@link #TICK} units. */
     record Options(int voters, int observers, int chaosTime, int quietTime, double faultRate, boolean crashes,
-            int maxDiffEntries) {
+            int maxDiffEntries, Set<InjectedBug> bugs) {
         static Options of(int voters, int observers) {
-            return new Options(voters, observers, 4000, 2500, 1.0, true, 6);
+            return new Options(voters, observers, 4000, 2500, 1.0, true, 6, Set.of());
+        }
+
+        Options withBugs(InjectedBug... injected) {
+            return new Options(voters, observers, chaosTime, quietTime, faultRate, crashes, maxDiffEntries,
+                    Set.of(injected));
         }
     }
 
@@ -252,7 +257,7 @@ final class ZabSimulation {
         n.register = 0;
         n.serving = false;
         n.pendingReads.clear();
-        n.peer = new ZabPeer(n.cfg, n.disk.state());
+        n.peer = new ZabPeer(n.cfg, n.disk.state()).inject(options.bugs().toArray(InjectedBug[]::new));
         for (Node other : nodes.values()) {
             if (other != n) {
                 n.seenGen.put(other.id, gen(n.id, other.id));
@@ -394,7 +399,7 @@ final class ZabSimulation {
                     n.disk.pending.add(al);
                     if (!n.disk.flushScheduled) {
                         n.disk.flushScheduled = true;
-                        schedule(1 + rnd.nextInt(TICK), new Flush(n.id, n.incarnation));
+                        schedule(1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 4 * TICK : TICK), new Flush(n.id, n.incarnation));
                     }
                 }
                 case TruncateLog t -> {
@@ -587,7 +592,7 @@ final class ZabSimulation {
     private void randomFault() {
         faults++;
         List<Long> ids = new ArrayList<>(nodes.keySet());
-        int kind = rnd.nextInt(options.crashes() ? 7 : 5);
+        int kind = rnd.nextInt(options.crashes() ? 9 : 5);
         long heal = 50 + rnd.nextInt(600);
         switch (kind) {
             case 0 -> { // drop one connection
@@ -654,11 +659,28 @@ final class ZabSimulation {
                 crash(n);
                 schedule(heal, new Restart(n.id));
             }
-            default -> { // crash the leader
+            case 6 -> { // crash the leader
                 Node l = leader();
                 if (l != null) {
                     crash(l);
                     schedule(heal, new Restart(l.id));
+                }
+            }
+            case 7 -> { // power failure: every server dies at once; they come back one by one
+                note("power failure");
+                for (Node n : nodes.values()) {
+                    crash(n);
+                    schedule(1 + rnd.nextInt((int) heal), new Restart(n.id));
+                }
+            }
+            default -> { // the leader and one other server die together
+                Node l = leader();
+                Node other = nodes.get(ids.get(rnd.nextInt(ids.size())));
+                if (l != null) {
+                    crash(l);
+                    crash(other);
+                    schedule(heal, new Restart(l.id));
+                    schedule(1 + rnd.nextInt((int) heal), new Restart(other.id));
                 }
             }
         }

@@ -55,9 +55,23 @@ class ZabSimulationTest {
         runSeeds("threeVotersAndTwoObservers", 3, 2, SEEDS / 4);
     }
 
+    /** The simulation is only worth something if it fails on real ZAB bugs: each injected one must be caught. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(InjectedBug.class)
+    void catchesInjectedBug(InjectedBug bug) {
+        for (long seed = 1; seed <= 400; seed++) {
+            try {
+                new ZabSimulation(seed, ZabSimulation.Options.of(3, 0).withBugs(bug)).run();
+            } catch (ZabSimulation.InvariantViolation | IllegalStateException expected) {
+                return;
+            }
+        }
+        fail("no seed in 1..400 caught injected bug " + bug);
+    }
+
     @Test
     void faultFreeRunAcknowledgesEveryWriteInOneEpoch() {
-        ZabSimulation.Options o = new ZabSimulation.Options(3, 1, 3000, 500, 0, false, 6);
+        ZabSimulation.Options o = new ZabSimulation.Options(3, 1, 3000, 500, 0, false, 6, java.util.Set.of());
         ZabSimulation sim = new ZabSimulation(42, o).run();
         assertEquals(sim.writes.size(), sim.acknowledgedWrites(), "every write should be acknowledged without faults");
         assertTrue(sim.acknowledgedWrites() > 100);
