@@ -1,0 +1,5 @@
+package io.faultline.server.tree;
+
+import java.util.List;
+
+public record ApplyResult(OpResult result, List<WatchTrigger> triggers) {}
