@@ -1,30 +1,68 @@
 package io.faultline.workloads.cli;
 
+import io.faultline.workloads.runner.SystemUnderTest;
+import io.faultline.workloads.runner.Systems;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The `faultline` command line. Exit codes: 0 valid, 1 invalid, 2 unknown/error, 254 bad arguments, 255 crashed. */
+/** The `faultline` command line. Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crashed. */
 @Command(name = "faultline", mixinStandardHelpOptions = true, version = "faultline 0.1.0",
         description = "Jepsen-style consistency testing for ZooKeeper-like coordination services.",
-        subcommands = {Main.Demo.class})
+        subcommands = {TestCommand.class, DemoCommand.class, AnalyzeCommand.class, CompareCommand.class,
+                ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+    public static final int EXIT_VALID = 0;
+    public static final int EXIT_INVALID = 1;
+    public static final int EXIT_UNKNOWN = 2;
     public static final int EXIT_BAD_ARGUMENTS = 254;
     public static final int EXIT_CRASHED = 255;
+
+    /** How clusters are started; tests may swap it. */
+    static volatile SystemUnderTest.Factory systems = new Systems();
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     public static int run(String... args) {
+        return run(System.out, System.err, args);
+    }
+
+    public static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> EXIT_CRASHED);
+        addCheckerCommand(cli);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println(ex.getMessage());
-            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("faultline: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_BAD_ARGUMENTS;
         });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof BadArgumentsException || ex instanceof IllegalArgumentException) {
+                c.getErr().println("faultline: " + ex.getMessage());
+                return EXIT_BAD_ARGUMENTS;
+            }
+            c.getErr().println("faultline crashed: " + ex);
+            ex.printStackTrace(new java.io.PrintWriter(c.getErr(), true));
+            return EXIT_CRASHED;
+        });
         return cli.execute(args);
+    }
+
+    /** The checker module's `check` command, when the checker on the class path has one. */
+    private static void addCheckerCommand(CommandLine cli) {
+        try {
+            Class<?> check = Class.forName("io.faultline.checker.cli.CheckCommand");
+            cli.addSubcommand("check", new CommandLine(check.getDeclaredConstructor().newInstance()));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // an older checker without the command: faultline still works, minus `check`
+        }
     }
 
     @Override
@@ -33,14 +71,10 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "A 60-second register test of a 3-node reference ensemble under partitions and leader kills.")
-    static final class Demo implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            System.out.println("faultline demo: the test runner is not built yet (issue: workloads runner).");
-            CommandLine.usage(new Main(), System.out);
-            return 0;
+    /** Bad option values found after parsing (exit 254). */
+    static final class BadArgumentsException extends RuntimeException {
+        BadArgumentsException(List<String> problems) {
+            super(String.join("\n  ", new ArrayList<>(problems)));
         }
     }
 }
