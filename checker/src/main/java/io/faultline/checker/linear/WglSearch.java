@@ -232,7 +232,7 @@ final class WglSearch {
         List<Long> linearized = new ArrayList<>(depth);
         for (int i = 0; i < depth; i++) linearized.add(hc[order[i]].invoke().index());
         if (culprit < 0) {
-            return new Counterexample(key, -1, -1, "no op could be linearized", List.of(), linearized, model.describe(state));
+            return new Counterexample(key, -1, -1, "no op could be linearized", List.of(), linearized, render(model.describe(state)));
         }
         HistoryCall c = hc[culprit];
         List<Long> concurrent = new ArrayList<>();
@@ -246,7 +246,7 @@ final class WglSearch {
             }
         }
         return new Counterexample(key, c.invoke().index(), c.completion().index(), describe(c), concurrent, linearized,
-                model.describe(state));
+                render(model.describe(state)));
     }
 
     static String describe(HistoryCall c) {
