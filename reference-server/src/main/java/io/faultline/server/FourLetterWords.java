@@ -36,7 +36,7 @@ final class FourLetterWords {
                     sb.append('\n');
                 }
                 ServerStats s = core.stats();
-                sb.append("Latency min/avg/max: ").append(s.min()).append('/').append(String.format("%.4f", s.avg()))
+                sb.append("Latency min/avg/max: ").append(s.min()).append('/').append(avg(s.avg()))
                         .append('/').append(s.max()).append('\n');
                 sb.append("Received: ").append(s.packetsReceived.get()).append('\n');
                 sb.append("Sent: ").append(s.packetsSent.get()).append('\n');
@@ -50,30 +50,33 @@ final class FourLetterWords {
                 ServerStats s = core.stats();
                 line(sb, "zk_version", VERSION);
                 line(sb, "zk_server_state", core.mode());
-                line(sb, "zk_zxid", "0x" + Long.toHexString(core.tree().lastProcessedZxid()));
-                line(sb, "zk_avg_latency", String.format("%.4f", s.avg()));
-                line(sb, "zk_max_latency", s.max());
-                line(sb, "zk_min_latency", s.min());
-                line(sb, "zk_packets_received", s.packetsReceived.get());
-                line(sb, "zk_packets_sent", s.packetsSent.get());
+                line(sb, "zk_ephemerals_count", core.ephemeralCount());
                 line(sb, "zk_num_alive_connections", core.connections().size());
+                line(sb, "zk_avg_latency", avg(s.avg()));
                 line(sb, "zk_outstanding_requests", core.outstanding());
                 line(sb, "zk_znode_count", core.tree().nodeCount());
+                line(sb, "zk_global_sessions", core.tree().sessions().size());
+                line(sb, "zk_packets_sent", s.packetsSent.get());
+                line(sb, "zk_packets_received", s.packetsReceived.get());
                 line(sb, "zk_watch_count", core.watchCount());
-                line(sb, "zk_ephemerals_count", core.ephemeralCount());
-                line(sb, "zk_uptime", System.currentTimeMillis() - core.startedMillis());
+                line(sb, "zk_min_latency", s.min());
                 if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
-                    line(sb, "zk_open_file_descriptor_count", os.getOpenFileDescriptorCount());
                     line(sb, "zk_max_file_descriptor_count", os.getMaxFileDescriptorCount());
+                    line(sb, "zk_open_file_descriptor_count", os.getOpenFileDescriptorCount());
                 }
+                line(sb, "zk_local_sessions", 0);
+                line(sb, "zk_uptime", System.currentTimeMillis() - core.startedMillis());
+                line(sb, "zk_max_latency", s.max());
+                // not in ZooKeeper's standalone mntr: the last applied zxid, for harnesses
+                line(sb, "zk_zxid", "0x" + Long.toHexString(core.tree().lastProcessedZxid()));
             }
             case "conf" -> {
                 sb.append("clientPort=").append(cfg.clientPort()).append('\n');
-                sb.append("clientPortAddress=").append(cfg.clientPortAddress()).append('\n');
+                sb.append("secureClientPort=-1\n");
                 sb.append("dataDir=").append(cfg.dataDir().toAbsolutePath().resolve("version-2")).append('\n');
-                sb.append("dataDirSize=").append(0).append('\n');
+                sb.append("dataDirSize=").append(dirSize(cfg.dataDir())).append('\n');
                 sb.append("dataLogDir=").append(cfg.dataLogDir().toAbsolutePath().resolve("version-2")).append('\n');
-                sb.append("dataLogSize=").append(0).append('\n');
+                sb.append("dataLogSize=").append(dirSize(cfg.dataLogDir())).append('\n');
                 sb.append("tickTime=").append(cfg.tickTime()).append('\n');
                 sb.append("maxClientCnxns=").append(cfg.maxClientCnxns()).append('\n');
                 sb.append("minSessionTimeout=").append(cfg.minSessionTimeout()).append('\n');
@@ -102,6 +105,18 @@ final class FourLetterWords {
             default -> sb.append(cmd).append(" is not supported by this server.\n");
         }
         return sb.toString();
+    }
+
+    private static double avg(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+
+    private static long dirSize(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.list(dir.resolve("version-2"))) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private static void line(StringBuilder sb, String k, Object v) {

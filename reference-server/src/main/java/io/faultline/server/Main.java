@@ -31,16 +31,28 @@ public final class Main {
             return;
         }
         System.setProperty("faultline.server.exitOnFatal", "true");
-        ZkServer server;
+        AutoCloseable server;
         try {
-            server = ZkServer.start(config);
+            // as ZooKeeper: server.N lines in zoo.cfg mean a replicated (ZAB) ensemble member
+            server = io.faultline.server.zab.net.QuorumConfig.isReplicated(config)
+                    ? ReplicatedServer.start(config) : ZkServer.start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid config " + cfgFile + ": " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (CorruptLogException e) {
             log.error("refusing to start: {}", e.getMessage());
             System.err.println("refusing to start: " + e.getMessage());
             System.exit(4);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                log.warn("shutdown", e);
+            }
+        }, "shutdown"));
         Thread.currentThread().join();
     }
 }

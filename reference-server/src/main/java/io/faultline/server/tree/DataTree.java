@@ -43,6 +43,7 @@ public final class DataTree {
         addSystemNode("/", "zookeeper", OPEN_ACL);
         addSystemNode("/zookeeper", "quota", OPEN_ACL);
         addSystemNode("/zookeeper", "config", READ_ACL);
+        nodes.get("/zookeeper/config").aversion = -1; // as ZooKeeper reports it
         nodeCount = nodes.size();
     }
 
@@ -62,7 +63,8 @@ public final class DataTree {
 
     public Node get(String path) { return nodes.get(path); }
     public long lastProcessedZxid() { return lastProcessedZxid; }
-    public int nodeCount() { return nodeCount; }
+    /** Node count as ZooKeeper reports it (its map holds the root under both "" and "/"). */
+    public int nodeCount() { return nodeCount + 1; }
     public Map<Long, SessionInfo> sessions() { return sessions; }
     public Set<String> ephemeralsOf(long sessionId) { return ephemerals.getOrDefault(sessionId, Set.of()); }
     public Map<Long, Set<String>> ephemerals() { return ephemerals; }

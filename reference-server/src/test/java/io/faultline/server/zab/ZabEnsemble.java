@@ -1,0 +1,171 @@
+package io.faultline.server.zab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A ZAB ensemble of faultline servers as child JVMs ({@code java -cp <test classpath> io.faultline.server.Main
+ * zoo.cfg}) on 127.0.5.N, one dataDir each. Voters first, then observers. Always {@link #close()}d by tests.
+ */
+final class ZabEnsemble implements AutoCloseable {
+    static final int CLIENT_PORT = 2181;
+    static final int QUORUM_PORT = 2888;
+    static final int ELECTION_PORT = 3888;
+
+    final Path dir;
+    final int voters;
+    final int observers;
+    private final Map<Integer, Process> processes = new TreeMap<>();
+
+    ZabEnsemble(Path dir, int voters, int observers) throws IOException {
+        this.dir = dir;
+        this.voters = voters;
+        this.observers = observers;
+        StringBuilder servers = new StringBuilder();
+        for (int i = 1; i <= voters + observers; i++) {
+            servers.append("server.").append(i).append('=').append(host(i)).append(':').append(QUORUM_PORT).append(':')
+                    .append(ELECTION_PORT).append(i > voters ? ":observer" : "").append('\n');
+        }
+        for (int i = 1; i <= voters + observers; i++) {
+            Path data = dir.resolve("server" + i);
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("myid"), i + "\n");
+            Files.writeString(dir.resolve("zoo" + i + ".cfg"), "tickTime=500\ninitLimit=10\nsyncLimit=4\n"
+                    + "dataDir=" + data + "\nclientPort=" + CLIENT_PORT + "\nclientPortAddress=" + host(i) + "\n"
+                    + "maxClientCnxns=0\n4lw.commands.whitelist=*\n" + (i > voters ? "peerType=observer\n" : "")
+                    + servers);
+        }
+    }
+
+    static String host(int i) {
+        return "127.0.5." + i;
+    }
+
+    String connectString(int... ids) {
+        List<String> parts = new ArrayList<>();
+        for (int i : ids) {
+            parts.add(host(i) + ":" + CLIENT_PORT);
+        }
+        return String.join(",", parts);
+    }
+
+    int size() {
+        return voters + observers;
+    }
+
+    void startAll() throws IOException {
+        for (int i = 1; i <= size(); i++) {
+            start(i);
+        }
+    }
+
+    void start(int i) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.faultline.server.Main",
+                dir.resolve("zoo" + i + ".cfg").toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server" + i + ".log").toFile()));
+        processes.put(i, pb.start());
+    }
+
+    /** kill -9. */
+    void kill(int i) throws InterruptedException {
+        Process p = processes.remove(i);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    void killAll() throws InterruptedException {
+        for (int i : List.copyOf(processes.keySet())) {
+            kill(i);
+        }
+    }
+
+    boolean isRunning(int i) {
+        Process p = processes.get(i);
+        return p != null && p.isAlive();
+    }
+
+    /** The answer to a four-letter word, or "" if the server does not answer. */
+    static String fourLetterWord(int i, String cmd) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host(i), CLIENT_PORT), 500);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(cmd.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Mode from srvr: leader, follower, observer, or null if not serving / not answering. */
+    static String mode(int i) {
+        for (String line : fourLetterWord(i, "srvr").split("\n")) {
+            if (line.startsWith("Mode: ")) {
+                return line.substring(6).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The one server whose srvr says leader, once every running voter reports a mode; -1 if none. */
+    int leader() {
+        int leader = -1;
+        for (int i = 1; i <= voters; i++) {
+            if (isRunning(i) && "leader".equals(mode(i))) {
+                leader = i;
+            }
+        }
+        return leader;
+    }
+
+    static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= size(); i++) {
+            try {
+                List<String> lines = Files.readAllLines(dir.resolve("server" + i + ".log"));
+                sb.append("---- server ").append(i).append(" (last lines)\n");
+                for (String l : lines.subList(Math.max(0, lines.size() - 25), lines.size())) {
+                    sb.append(l).append('\n');
+                }
+            } catch (IOException e) {
+                sb.append("---- server ").append(i).append(": no log\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        killAll();
+    }
+}

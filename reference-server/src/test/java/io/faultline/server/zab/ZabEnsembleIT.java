@@ -1,0 +1,216 @@
+package io.faultline.server.zab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes: faultline servers as a ZAB ensemble on 127.0.5.x, driven with the official ZooKeeper client.
+ */
+class ZabEnsembleIT {
+
+    private static final Duration ELECTION = Duration.ofSeconds(30);
+
+    private static ZooKeeper connect(String connectString) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(20, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("could not connect to " + connectString);
+        }
+        return zk;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Retries a write through ConnectionLoss (the outcome of a lost write is unknown, so creates tolerate NodeExists). */
+    private static void createRetrying(ZooKeeper zk, String path, byte[] data) throws Exception {
+        long deadline = System.nanoTime() + ELECTION.toNanos();
+        while (true) {
+            try {
+                zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                return;
+            } catch (KeeperException.ConnectionLossException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
+    void ensembleElectsReplicatesFailsOverAndSurvivesKillingEveryone(@TempDir Path dir) throws Exception {
+        try (ZabEnsemble ens = new ZabEnsemble(dir, 3, 1)) {
+            try {
+                ens.startAll();
+                ZabEnsemble.await(ELECTION, "a leader and two followers",
+                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                int leader = ens.leader();
+                ZabEnsemble.await(ELECTION, "the observer serving", () -> "observer".equals(ZabEnsemble.mode(4)));
+                assertTrue(ZabEnsemble.fourLetterWord(leader, "mntr").contains("zk_server_state\tleader"),
+                        ZabEnsemble.fourLetterWord(leader, "mntr"));
+
+                List<String> acknowledged = new ArrayList<>();
+                int follower = leader == 1 ? 2 : 1;
+                // Writes through a follower and through the observer are forwarded to the leader.
+                try (ZooKeeper viaFollower = connect(ens.connectString(follower));
+                        ZooKeeper viaObserver = connect(ens.connectString(4))) {
+                    for (int i = 0; i < 20; i++) {
+                        String p = "/f" + i;
+                        viaFollower.create(p, bytes("v" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                        acknowledged.add(p);
+                    }
+                    viaObserver.create("/fromObserver", bytes("o"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                    acknowledged.add("/fromObserver");
+                    // The observer serves reads locally; it catches up with the commits it is informed of.
+                    ZabEnsemble.await(Duration.ofSeconds(10), "the observer to see /f19",
+                            () -> exists(viaObserver, "/f19"));
+                    assertArrayEquals(bytes("v7"), viaObserver.getData("/f7", false, null));
+                    assertArrayEquals(bytes("o"), viaFollower.getData("/fromObserver", false, null) != null
+                            ? waitData(viaFollower, "/fromObserver") : null);
+                }
+
+                // kill -9 the leader: the others elect a new one and writes succeed again.
+                long killedAt = System.nanoTime();
+                ens.kill(leader);
+                int[] survivors = others(ens, leader);
+                try (ZooKeeper zk = connect(ens.connectString(survivors))) {
+                    createRetrying(zk, "/afterFailover", bytes("x"));
+                    acknowledged.add("/afterFailover");
+                    long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+                    int newLeader = ens.leader();
+                    assertNotEquals(leader, newLeader);
+                    assertTrue(newLeader > 0, "a new leader serves");
+                    System.out.println("leader " + leader + " killed; first write acknowledged after " + failoverMs
+                            + " ms; new leader " + newLeader);
+                    for (int i = 0; i < 10; i++) {
+                        zk.create("/g" + i, bytes("g" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                        acknowledged.add("/g" + i);
+                    }
+                }
+                ens.start(leader); // the old leader rejoins as a follower (TRUNC/DIFF as needed)
+                ZabEnsemble.await(ELECTION, "the old leader to rejoin", () -> "follower".equals(ZabEnsemble.mode(leader)));
+
+                // Everyone dies at once; every acknowledged write survives on every server.
+                ens.killAll();
+                ens.startAll();
+                ZabEnsemble.await(ELECTION, "everyone serving again after a full restart",
+                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2
+                                && "observer".equals(ZabEnsemble.mode(4)));
+                for (int i = 1; i <= ens.size(); i++) {
+                    try (ZooKeeper zk = connect(ens.connectString(i))) {
+                        for (String p : acknowledged) {
+                            final int server = i;
+                            ZabEnsemble.await(Duration.ofSeconds(10), p + " on server " + server, () -> exists(zk, p));
+                        }
+                        assertArrayEquals(bytes("g9"), zk.getData("/g9", false, null));
+                    }
+                }
+            } catch (Throwable t) {
+                throw new AssertionError(t.getMessage() + "\n" + ens.logs(), t);
+            }
+        }
+    }
+
+    @Test
+    void aMinorityCannotCommit(@TempDir Path dir) throws Exception {
+        try (ZabEnsemble ens = new ZabEnsemble(dir, 3, 0)) {
+            try {
+                ens.startAll();
+                ZabEnsemble.await(ELECTION, "a leader and two followers",
+                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                int leader = ens.leader();
+                try (ZooKeeper zk = connect(ens.connectString(leader))) {
+                    zk.create("/before", bytes("b"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                }
+                // Kill the majority: the leader alone must stop serving (no quorum within syncLimit) and commit nothing.
+                for (int i : others(ens, leader)) {
+                    ens.kill(i);
+                }
+                ZabEnsemble.await(Duration.ofSeconds(15), "the lone leader to stop serving",
+                        () -> ZabEnsemble.mode(leader) == null);
+                assertTrue(ZabEnsemble.fourLetterWord(leader, "srvr").contains("not currently serving"));
+                ZooKeeper zk = new ZooKeeper(ens.connectString(leader), 4000, e -> { });
+                try {
+                    assertThrows(KeeperException.class, () -> zk.create("/minority", bytes("m"),
+                            ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                } finally {
+                    zk.close();
+                }
+                // The majority comes back: /minority was never committed; /before was.
+                for (int i : others(ens, leader)) {
+                    ens.start(i);
+                }
+                ZabEnsemble.await(ELECTION, "a quorum again", () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                try (ZooKeeper again = connect(ens.connectString(1, 2, 3))) {
+                    assertArrayEquals(bytes("b"), again.getData("/before", false, null));
+                    assertNull(again.exists("/minority", false));
+                }
+            } catch (Throwable t) {
+                throw new AssertionError(t.getMessage() + "\n" + ens.logs(), t);
+            }
+        }
+    }
+
+    private static byte[] waitData(ZooKeeper zk, String path) throws Exception {
+        ZabEnsemble.await(Duration.ofSeconds(10), path, () -> exists(zk, path));
+        return zk.getData(path, false, null);
+    }
+
+    private static boolean exists(ZooKeeper zk, String path) {
+        try {
+            return zk.exists(path, false) != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int countMode(ZabEnsemble ens, String mode) {
+        int n = 0;
+        for (int i = 1; i <= ens.voters; i++) {
+            if (mode.equals(ZabEnsemble.mode(i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static int[] others(ZabEnsemble ens, int not) {
+        int[] r = new int[ens.voters - 1];
+        int k = 0;
+        for (int i = 1; i <= ens.voters; i++) {
+            if (i != not) {
+                r[k++] = i;
+            }
+        }
+        assertEquals(ens.voters - 1, k);
+        return r;
+    }
+}
