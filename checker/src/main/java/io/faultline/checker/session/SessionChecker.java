@@ -290,6 +290,13 @@ public final class SessionChecker implements Checker {
                         lastZ = z;
                         lastZCall = c;
                     }
+                    // Every reply shows the session a state at least this new, except versioned reads,
+                    // which are placed below (their own zxid bounds what they may return).
+                    boolean versionedRead = c.ok() && options.readFs().contains(c.f()) && mzxidOf(c) != null;
+                    if (z > pos && !versionedRead) {
+                        pos = z;
+                        posCall = c;
+                    }
                 }
             }
             if (!c.ok()) continue;
@@ -352,19 +359,24 @@ public final class SessionChecker implements Checker {
             }
             run.t(Guarantee.SEQUENTIAL_READS).checked++;
             flagged |= checkReadValue(run, c, key, m);
+            // The read is served from the committed prefix at its reply zxid, and the session's earlier
+            // ops already put it at zxid pos: the version returned must still be current at both.
+            long servedAt = z != null ? Math.max(z, m) : m;
             KeyWrites kw = run.keyWrites.get(key);
             if (kw != null && !flagged) {
                 int i = kw.firstAfter(m);
-                if (i < kw.zxids.length && Math.max(pos, m) >= kw.zxids[i]) {
+                if (i < kw.zxids.length && Math.max(pos, servedAt) >= kw.zxids[i]) {
                     Call newer = kw.calls[i];
+                    boolean byPos = pos >= kw.zxids[i];
                     run.fail(Guarantee.SEQUENTIAL_READS, describe(c) + " returned version " + hex(m) + " of key " + key
-                            + ", but the session had already reached zxid " + hex(pos) + " (" + describe(posCall)
-                            + "), after " + describe(newer) + " overwrote it at zxid " + hex(kw.zxids[i]),
-                            posCall.end(), newer.end(), c.start(), c.end());
+                            + ", but " + (byPos ? "the session had already reached zxid " + hex(pos) + " (" + describe(posCall) + ")"
+                            : "it was served at zxid " + hex(servedAt)) + ", after " + describe(newer)
+                            + " overwrote it at zxid " + hex(kw.zxids[i]),
+                            byPos ? posCall.end() : null, newer.end(), c.start(), c.end());
                 }
             }
-            if (m > pos) {
-                pos = m;
+            if (servedAt > pos) {
+                pos = servedAt;
                 posCall = c;
             }
             lastReadByKey.put(key, c);
