@@ -127,6 +127,7 @@ public final class RegisterWorkload implements Workload {
         private final ZkSession s;
         private final String dir;
         private final String readMode;
+        private boolean timedOut;
 
         RegisterClient(ZkSession s, String dir, String readMode) {
             this.s = s;
@@ -142,7 +143,16 @@ public final class RegisterWorkload implements Workload {
         public Completion invoke(Invocation op) throws Exception {
             String path = dir + "/" + op.key();
             return switch (op.f()) {
-                case "read" -> read(path);
+                case "read" -> {
+                    try {
+                        yield read(path);
+                    } catch (ZkSession.OpTimeoutException e) {
+                        // a read changes nothing: a timeout is a definite failure; start a fresh session
+                        timedOut = true;
+                        yield new Completion(io.faultline.checker.history.OpType.FAIL, null, s.node(), s.sessionId(),
+                                null, Map.of("error", "timeout", "read-mode", readMode));
+                    }
+                }
                 case "write" -> write(path, (Long) op.value());
                 case "cas" -> cas(path, op.value());
                 default -> throw new IllegalArgumentException("register has no op " + op.f());
@@ -200,7 +210,7 @@ public final class RegisterWorkload implements Workload {
 
         @Override
         public boolean broken() {
-            return s.expired();
+            return timedOut || s.expired();
         }
 
         @Override
