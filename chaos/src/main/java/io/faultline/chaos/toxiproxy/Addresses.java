@@ -35,6 +35,7 @@ final class Addresses {
 
     /** Resolves a listen address without binding: wildcards become the any-local address. */
     static InetSocketAddress resolveListen(String listen) throws UnknownHostException {
+        if (listen.isEmpty()) return new InetSocketAddress(0); // as the real server: any address, any port
         HostPort hp = split(listen);
         if (isWildcard(hp.host())) return new InetSocketAddress(hp.port());
         return new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
