@@ -80,6 +80,10 @@ public abstract class AbstractCluster implements Cluster {
         }
     }
 
+    private synchronized List<AbstractNode> abstractNodes() {
+        return List.copyOf(nodes);
+    }
+
     @Override
     public Node node(int id) {
         List<Node> all = nodes();
@@ -141,6 +145,9 @@ public abstract class AbstractCluster implements Cluster {
         while (true) {
             last = statuses();
             if (healthy(last)) return;
+            for (AbstractNode n : abstractNodes()) {
+                if (n.crashed()) throw new IllegalStateException(n + " exited while the cluster should be healthy; its log ends:\n" + n.logTail(25));
+            }
             if (System.nanoTime() > deadline) break;
             Thread.sleep(100);
         }

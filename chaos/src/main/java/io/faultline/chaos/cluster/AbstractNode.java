@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** What every backend's node shares: its id, directories, addresses, zoo.cfg and srvr status. */
 public abstract class AbstractNode implements Node {
@@ -15,6 +16,8 @@ public abstract class AbstractNode implements Node {
     protected final ClusterSpec spec;
     protected final int id;
     protected final Path home;
+    /** True between start() and stop()/kill(): the harness wants this node up. */
+    protected volatile boolean wanted;
 
     protected AbstractNode(ClusterSpec spec, int id, Path clusterHome) {
         this.spec = spec;
@@ -97,6 +100,21 @@ public abstract class AbstractNode implements Node {
     public NodeStatus status() {
         if (paused()) return NodeStatus.UNREACHABLE; // a frozen node would only make srvr wait
         return FourLetterWords.status(clientAddress(), Duration.ofMillis(1500));
+    }
+
+    /** True if the harness started this node and did not stop it, yet it is not running. */
+    public boolean crashed() {
+        return wanted && !running();
+    }
+
+    /** The last {@code lines} lines of the node's log, for error messages. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     @Override

@@ -48,11 +48,13 @@ public final class ProcessNode extends AbstractNode {
                 .directory(home.toFile());
         process = pb.start();
         paused = false;
+        wanted = true;
         LOG.info("started {} as pid {}", this, process.pid());
     }
 
     @Override
     public synchronized void stop() {
+        wanted = false;
         if (!running()) return;
         if (paused) resume(); // SIGTERM waits for SIGCONT otherwise
         process.destroy();
@@ -64,6 +66,7 @@ public final class ProcessNode extends AbstractNode {
 
     @Override
     public synchronized void kill() {
+        wanted = false;
         if (process == null || !process.isAlive()) return;
         process.destroyForcibly(); // SIGKILL, works on a stopped process too
         waitFor(10);

@@ -67,11 +67,13 @@ public final class ContainerNode extends AbstractNode {
             docker().startContainerCmd(container.getContainerId()).exec();
         }
         paused = false;
+        wanted = true;
         LOG.info("started {} as container {}", this, container.getContainerId().substring(0, 12));
     }
 
     @Override
     public synchronized void stop() {
+        wanted = false;
         if (!running()) return;
         if (paused) resume();
         docker().stopContainerCmd(container.getContainerId()).withTimeout(10).exec();
@@ -79,6 +81,7 @@ public final class ContainerNode extends AbstractNode {
 
     @Override
     public synchronized void kill() {
+        wanted = false;
         if (!running()) return;
         if (paused) resume(); // a frozen cgroup would hold the SIGKILL until thawed
         try {
