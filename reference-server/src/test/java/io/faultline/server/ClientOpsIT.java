@@ -297,6 +297,25 @@ class ClientOpsIT {
     }
 
     @Test
+    void ephemeralsOfAnExpiredSessionAreDeleted() throws Exception {
+        BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+        try (RawClient silent = RawClient.connected(HOST, server.port(), 1000)) {
+            silent.request(1, 1, new org.apache.zookeeper.proto.CreateRequest("/expiring", null,
+                    new ArrayList<>(Ids.OPEN_ACL_UNSAFE), CreateMode.EPHEMERAL.toFlag()));
+            var header = Jute.read(silent.readFrame(), new org.apache.zookeeper.proto.ReplyHeader());
+            assertEquals(0, header.getErr());
+            assertEquals(silent.sessionId, zk.exists("/expiring", events::add).getEphemeralOwner());
+            long start = System.nanoTime();
+            WatchedEvent e = events.poll(10, TimeUnit.SECONDS); // the raw client never pings
+            assertNotNull(e);
+            assertEquals(EventType.NodeDeleted, e.getType());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms >= 500, "expired too early: " + ms + " ms");
+            assertTrue(silent.closedByServer(), "the expired session's connection is closed");
+        }
+    }
+
+    @Test
     void oversizedRequestClosesOnlyThatConnection() throws Exception {
         zk.create("/big", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         ZooKeeper bystander = another(null);
