@@ -92,11 +92,15 @@ final class WglSearch {
         next[last] = tail;
         prev[tail] = last;
 
-        long[] zobrist = new long[n];
+        long[] zobrist = new long[nc];
         SplittableRandom rnd = new SplittableRandom(0x5eed ^ n);
-        for (int i = 0; i < n; i++) zobrist[i] = rnd.nextLong();
+        for (int i = 0; i < nc; i++) zobrist[i] = rnd.nextLong();
 
-        long[] words = new long[(n + 63) >>> 6];
+        final int np = n - nc;
+        long[] words = new long[(nc + 63) >>> 6];
+        long[] pwords = new long[(np + 63) >>> 6];
+        int[] stackPass = new int[n];
+        int pass = 0; // 0: completed ops' calls before the first return; 1: then pending ops' calls
         int lo = 0, hi = -1;
         long bitsHash = 0;
         int[] stackEntry = new int[n];
@@ -148,21 +152,36 @@ final class WglSearch {
                 }
                 if (entry < n) {
                     int id = entry;
+                    if ((id >= nc) != (pass == 1)) {
+                        entry = next[entry];
+                        continue;
+                    }
                     Object nextState = model.step(state, ops[id]);
                     if (nextState != Model.ILLEGAL) {
-                        // set bit
-                        int w = id >>> 6;
-                        words[w] |= 1L << id;
+                        boolean added;
                         int nlo = lo, nhi = hi;
-                        if (w > nhi) nhi = w;
-                        while (nlo < words.length && words[nlo] == -1L) nlo++;
-                        long h = bitsHash ^ zobrist[id];
-                        if (cache.add(h * 0x9E3779B97F4A7C15L + java.util.Objects.hashCode(nextState), words, nlo, nhi, nextState)) {
+                        long h = bitsHash;
+                        if (id < nc) {
+                            int w = id >>> 6;
+                            words[w] |= 1L << id;
+                            if (w > nhi) nhi = w;
+                            while (nlo < words.length && words[nlo] == -1L) nlo++;
+                            h ^= zobrist[id];
+                            added = cache.add(h * 0x9E3779B97F4A7C15L + java.util.Objects.hashCode(nextState), words, nlo, nhi, nextState, pwords);
+                            if (!added) words[w] &= ~(1L << id);
+                        } else {
+                            int p = id - nc;
+                            pwords[p >>> 6] |= 1L << p;
+                            added = cache.add(h * 0x9E3779B97F4A7C15L + java.util.Objects.hashCode(nextState), words, nlo, nhi, nextState, pwords);
+                            if (!added) pwords[p >>> 6] &= ~(1L << p);
+                        }
+                        if (added) {
                             lo = nlo;
                             hi = nhi;
                             bitsHash = h;
                             stackEntry[depth] = id;
                             stackState[depth] = state;
+                            stackPass[depth] = pass;
                             depth++;
                             state = nextState;
                             if (id < nc) {
@@ -174,13 +193,19 @@ final class WglSearch {
                             next[prev[id]] = next[id];
                             prev[next[id]] = prev[id];
                             entry = next[head];
+                            pass = 0;
                             continue;
                         }
-                        words[w] &= ~(1L << id);
                     }
                     entry = next[entry];
                 } else {
                     // A return entry (or the tail): this op's deadline passed unlinearized.
+                    if (pass == 0 && np > 0) {
+                        // Try the pending ops that are callable before this return, fewest-pending-first.
+                        pass = 1;
+                        entry = next[head];
+                        continue;
+                    }
                     if (depth > bestDepth) {
                         bestDepth = depth;
                         bestCulprit = entry == tail ? -1 : entry - n;
@@ -197,11 +222,17 @@ final class WglSearch {
                     int id = stackEntry[depth];
                     state = stackState[depth];
                     stackState[depth] = null;
-                    int w = id >>> 6;
-                    words[w] &= ~(1L << id);
-                    if (w < lo) lo = w;
-                    while (hi >= 0 && words[hi] == 0) hi--;
-                    bitsHash ^= zobrist[id];
+                    pass = stackPass[depth];
+                    if (id < nc) {
+                        int w = id >>> 6;
+                        words[w] &= ~(1L << id);
+                        if (w < lo) lo = w;
+                        while (hi >= 0 && words[hi] == 0) hi--;
+                        bitsHash ^= zobrist[id];
+                    } else {
+                        int p = id - nc;
+                        pwords[p >>> 6] &= ~(1L << p);
+                    }
                     // unlift in reverse order: the call entry was unlinked last, so relink the return first
                     if (id < nc) {
                         linearizedCompleted--;
