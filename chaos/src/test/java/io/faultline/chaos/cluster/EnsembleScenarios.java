@@ -44,7 +44,7 @@ public abstract class EnsembleScenarios {
     }
 
     @BeforeAll
-    void startCluster() throws Exception {
+    public void startCluster() throws Exception {
         toxiproxy = ToxiproxyServer.start(toxiproxyHost(), 0);
         cluster = Cluster.create(spec(), new ToxiproxyClient(toxiproxy.apiHost(), toxiproxy.apiPort()));
         cluster.start();
@@ -52,13 +52,13 @@ public abstract class EnsembleScenarios {
     }
 
     @AfterAll
-    void closeCluster() {
+    public void closeCluster() {
         if (cluster != null) cluster.close();
         if (toxiproxy != null) toxiproxy.close();
     }
 
     @BeforeEach
-    void healthyAndHealed() throws Exception {
+    public void healthyAndHealed() throws Exception {
         cluster.network().healAll();
         for (Node n : cluster.nodes()) {
             n.resume();
@@ -98,7 +98,7 @@ public abstract class EnsembleScenarios {
 
     @Test
     @Order(0)
-    void everyPeerConnectionGoesThroughAProxy() throws Exception {
+    public void everyPeerConnectionGoesThroughAProxy() throws Exception {
         assertTrue(assertNoDirectPeerConnections() >= 5, "3 voters: at least 2 learner and 3 election connections");
     }
 
@@ -136,7 +136,7 @@ public abstract class EnsembleScenarios {
 
     @Test
     @Order(1)
-    void isolatingTheLeaderElectsANewOneOnTheMajoritySideAndTheOldOneRejoins() throws Exception {
+    public void isolatingTheLeaderElectsANewOneOnTheMajoritySideAndTheOldOneRejoins() throws Exception {
         Node old = cluster.awaitLeader(HEALTHY);
         try (ZooKeeper viaOld = ZkClients.connect(only(old), 4000, 10_000)) {
             assertEquals(KeeperException.Code.OK, ZkClients.tryCreate(viaOld, "/before-isolation", new byte[0], 10_000));
@@ -164,7 +164,7 @@ public abstract class EnsembleScenarios {
 
     @Test
     @Order(2)
-    void killingTheLeaderElectsANewOneAndTheRestartedNodeCatchesUp() throws Exception {
+    public void killingTheLeaderElectsANewOneAndTheRestartedNodeCatchesUp() throws Exception {
         Node old = cluster.awaitLeader(HEALTHY);
         old.kill();
         assertFalse(old.running());
@@ -178,7 +178,7 @@ public abstract class EnsembleScenarios {
 
     @Test
     @Order(3)
-    void pausingTheLeaderElectsANewOneAndTheResumedNodeRejoins() throws Exception {
+    public void pausingTheLeaderElectsANewOneAndTheResumedNodeRejoins() throws Exception {
         Node old = cluster.awaitLeader(HEALTHY);
         old.pause();
         assertTrue(old.paused());
@@ -192,7 +192,7 @@ public abstract class EnsembleScenarios {
 
     @Test
     @Order(4)
-    void oneWayCutFromLeaderToAFollowerDropsOnlyThatFollower() throws Exception {
+    public void oneWayCutFromLeaderToAFollowerDropsOnlyThatFollower() throws Exception {
         Node leader = cluster.awaitLeader(HEALTHY);
         List<Node> followers = cluster.nodes().stream().filter(n -> n.id() != leader.id()).toList();
         Node deaf = followers.get(0);
