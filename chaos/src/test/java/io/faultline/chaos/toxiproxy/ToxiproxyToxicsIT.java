@@ -92,14 +92,14 @@ class ToxiproxyToxicsIT {
     void latencyInBothStreamsAddsUpAndAppliesToLiveConnections() throws Exception {
         Proxy p = proxyTo(TestUpstream.echo(UPSTREAM_HOST));
         Socket s = connect(p);
-        assertTrue(rttMillis(s, "warm") < 150, "no toxic: fast");
+        assertTrue(rttMillis(s, "warm") < 250, "no toxic: fast");
         p.toxics().latency("up", ToxicDirection.UPSTREAM, 100);
         p.toxics().latency("down", ToxicDirection.DOWNSTREAM, 200);
         long rtt = rttMillis(s, "slow");
         assertTrue(rtt >= 300 && rtt < 1300, "rtt " + rtt);
         p.toxics().get("up").remove();
         p.toxics().get("down").remove();
-        assertTrue(rttMillis(s, "fast") < 150, "removed: fast again");
+        assertTrue(rttMillis(s, "fast") < 250, "removed: fast again");
     }
 
     @Test
@@ -423,22 +423,24 @@ class ToxiproxyToxicsIT {
     @Test
     void toxicityIsDrawnPerConnectionAndSticks() throws Exception {
         Proxy p = proxyTo(TestUpstream.echo(UPSTREAM_HOST));
-        p.toxics().latency("lat", ToxicDirection.DOWNSTREAM, 150).setToxicity(0.5f);
+        // 300 ms against a sub-millisecond echo: "slow" and "fast" cannot be confused even under load
+        p.toxics().latency("lat", ToxicDirection.DOWNSTREAM, 300).setToxicity(0.5f);
         int affected = 0;
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 12; i++) {
             Socket s = connect(p);
-            boolean slow = rttMillis(s, "a") >= 150;
+            boolean slow = rttMillis(s, "a") >= 300;
             for (int j = 0; j < 2; j++) {
                 long rtt = rttMillis(s, "b");
-                assertEquals(slow, rtt >= 150, "the draw sticks for the connection: " + rtt);
+                assertEquals(slow, rtt >= 300, "the draw sticks for the connection: " + rtt);
             }
             if (slow) affected++;
             s.close();
         }
-        assertTrue(affected > 0 && affected < 16, "affected " + affected + " of 16");
+        // seeded server: deterministic draws; with p = 0.5 all-or-nothing would be a 1-in-2048 event anyway
+        assertTrue(affected > 0 && affected < 12, "affected " + affected + " of 12");
 
         p.toxics().get("lat").setToxicity(0f);
-        assertTrue(rttMillis(connect(p), "never") < 150);
+        assertTrue(rttMillis(connect(p), "never") < 300);
     }
 
     @Test
