@@ -48,6 +48,7 @@ public final class ReplicatedServer implements AutoCloseable {
             throw new IOException("cannot start server " + qc.myId() + ": " + e.getMessage(), e);
         }
         Thread.ofPlatform().daemon().name("zk-acceptor").start(this::acceptLoop);
+        Thread.ofPlatform().daemon().name("zab-session-touch").start(this::touchLoop);
         log.info("server {} of {} voters/{} observers, clients on {}:{}, dataDir {}", qc.myId(),
                 qc.zabConfig().voters().size(), qc.zabConfig().observers().size(), config.clientPortAddress(),
                 listener.getLocalPort(), config.dataDir());
@@ -84,6 +85,22 @@ public final class ReplicatedServer implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("setting up connection failed: {}", e.getMessage());
             }
+        }
+    }
+
+    /** Learners report their live sessions to the leader every half tick, as ZooKeeper's PING replies do. */
+    private void touchLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(Math.max(10, config.tickTime() / 2));
+            } catch (InterruptedException e) {
+                return;
+            }
+            core.enqueue(() -> {
+                long[] sids = core.connections().stream().filter(c -> c.sessionId != 0 && !c.isClosed())
+                        .mapToLong(c -> c.sessionId).distinct().toArray();
+                zab.localSessionsAlive(sids);
+            });
         }
     }
 

@@ -49,4 +49,7 @@ public sealed interface ZabAction {
 
     /** sync(syncId) finished: everything committed before the leader handled it has been applied here. */
     record SyncDone(long syncId) implements ZabAction {}
+
+    /** Leader: a learner reports these sessions as alive; renew them. */
+    record SessionsTouched(long from, long[] sessionIds) implements ZabAction {}
 }

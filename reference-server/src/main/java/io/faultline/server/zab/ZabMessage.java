@@ -64,6 +64,9 @@ public sealed interface ZabMessage {
 
     record SyncReply(long syncId) implements ZabMessage {}
 
+    /** Learner to leader: client sessions with live connections here, so the leader renews them (ZooKeeper: PING). */
+    record Touches(long[] sessionIds) implements ZabMessage {}
+
     /** True for messages that belong to the election channel. */
     static boolean isElection(ZabMessage m) {
         return m instanceof Notification;

@@ -208,6 +208,11 @@ public final class ZabPeer {
             case PingAck p -> leaderOnly(from, () -> { }); // liveness only: leaderOnly noted lastHeard
             case Request r -> leaderOnly(from, () -> onRequest(from, r));
             case SyncRequest s -> leaderOnly(from, () -> onSyncRequest(from, s));
+            case ZabMessage.Touches t -> leaderOnly(from, () -> {
+                if (leaderPhase == LeaderPhase.BROADCAST) {
+                    out.add(new ZabAction.SessionsTouched(from, t.sessionIds()));
+                }
+            });
             case LeaderInfo li -> learnerOnly(from, () -> onLeaderInfo(li));
             case Trunc t -> learnerOnly(from, () -> onTrunc(t));
             case Diff d -> learnerOnly(from, () -> onDiff(d));
@@ -293,6 +298,15 @@ public final class ZabPeer {
     public boolean forward(byte[] request) {
         if ((state == ServerState.FOLLOWING || state == ServerState.OBSERVING) && learnerPhase == LearnerPhase.BROADCAST) {
             send(leaderId, new Request(request));
+            return true;
+        }
+        return false;
+    }
+
+    /** Learner: report client sessions alive here to the leader. False if not a serving learner. */
+    public boolean touchSessions(long[] sessionIds) {
+        if ((state == ServerState.FOLLOWING || state == ServerState.OBSERVING) && learnerPhase == LearnerPhase.BROADCAST) {
+            send(leaderId, new ZabMessage.Touches(sessionIds.clone()));
             return true;
         }
         return false;

@@ -180,6 +180,38 @@ class ZabEnsembleIT {
         }
     }
 
+    @Test
+    void sessionsOnFollowersOutliveTheirTimeoutAndTheirEphemeralsGoEverywhere(@TempDir Path dir) throws Exception {
+        try (ZabEnsemble ens = new ZabEnsemble(dir, 3, 0)) {
+            try {
+                ens.startAll();
+                ZabEnsemble.await(ELECTION, "a leader and two followers",
+                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                int leader = ens.leader();
+                int follower = others(ens, leader)[0];
+                CountDownLatch connected = new CountDownLatch(1);
+                ZooKeeper owner = new ZooKeeper(ens.connectString(follower), 2000, e -> {
+                    if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                });
+                try (ZooKeeper observer = connect(ens.connectString(leader))) {
+                    assertTrue(connected.await(20, TimeUnit.SECONDS));
+                    owner.create("/eph", bytes("e"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                    // Only the leader expires sessions; the follower reports its live sessions, so this one lives on.
+                    Thread.sleep(5000);
+                    assertTrue(exists(observer, "/eph"), "the session of a client on a follower expired while connected");
+                    owner.close(); // closeSession is a transaction: the ephemeral goes on every server
+                    ZabEnsemble.await(Duration.ofSeconds(10), "/eph deleted", () -> !exists(observer, "/eph"));
+                } finally {
+                    owner.close();
+                }
+            } catch (Throwable t) {
+                throw new AssertionError(t.getMessage() + "\n" + ens.logs(), t);
+            }
+        }
+    }
+
     private static byte[] waitData(ZooKeeper zk, String path) throws Exception {
         ZabEnsemble.await(Duration.ofSeconds(10), path, () -> exists(zk, path));
         return zk.getData(path, false, null);

@@ -450,6 +450,7 @@ final class ZabSimulation {
                         execute(n, n.peer.drain());
                     }
                 }
+                case ZabAction.SessionsTouched st -> { }
                 case SyncDone sd -> {
                     Long invoked = n.pendingReads.remove(sd.syncId());
                     if (invoked != null) {

@@ -134,6 +134,13 @@ public final class ZabCodec {
                     out.writeByte(22);
                     out.writeLong(s.syncId());
                 }
+                case ZabMessage.Touches t -> {
+                    out.writeByte(23);
+                    out.writeInt(t.sessionIds().length);
+                    for (long sid : t.sessionIds()) {
+                        out.writeLong(sid);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -193,6 +200,17 @@ public final class ZabCodec {
                 case 1 -> new Request(readBytes(in));
                 case 7 -> new SyncRequest(in.readLong());
                 case 22 -> new SyncReply(in.readLong());
+                case 23 -> {
+                    int n = in.readInt();
+                    if (n < 0 || n > 1 << 22) {
+                        throw new IOException("bad session count " + n);
+                    }
+                    long[] sids = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        sids[i] = in.readLong();
+                    }
+                    yield new ZabMessage.Touches(sids);
+                }
                 default -> throw new IOException("unknown ZAB message tag " + tag);
             };
             if (in.available() > 0) {

@@ -42,6 +42,9 @@ public final class ZabNode implements AutoCloseable {
         void requestForwarded(long from, byte[] request);
 
         void syncDone(long syncId);
+
+        /** We lead: a learner reports these client sessions alive. */
+        void sessionsTouched(long[] sessionIds);
     }
 
     private final QuorumConfig qc;
@@ -147,6 +150,14 @@ public final class ZabNode implements AutoCloseable {
         events.add(() -> {
             boolean ok = peer.forward(request);
             accepted.accept(ok);
+            execute(peer.drain());
+        });
+    }
+
+    /** Learner: renew these sessions at the leader (no-op unless following a leader). */
+    public void touchSessions(long[] sessionIds) {
+        events.add(() -> {
+            peer.touchSessions(sessionIds);
             execute(peer.drain());
         });
     }
@@ -302,6 +313,7 @@ public final class ZabNode implements AutoCloseable {
             }
             case ZabAction.RequestForwarded rf -> app.requestForwarded(rf.from(), rf.data());
             case ZabAction.SyncDone sd -> app.syncDone(sd.syncId());
+            case ZabAction.SessionsTouched st -> app.sessionsTouched(st.sessionIds());
         }
     }
 

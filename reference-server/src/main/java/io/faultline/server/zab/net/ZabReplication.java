@@ -128,6 +128,20 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
     }
 
     @Override
+    public void sessionsTouched(long[] sessionIds) {
+        for (long sid : sessionIds) {
+            core.touchSession(sid);
+        }
+    }
+
+    /** Sessions with live client connections on this server; relayed to the leader, which runs session expiry. */
+    public void localSessionsAlive(long[] sessionIds) {
+        if (sessionIds.length > 0) {
+            node.touchSessions(sessionIds);
+        }
+    }
+
+    @Override
     public void close() {
         node.close();
     }
