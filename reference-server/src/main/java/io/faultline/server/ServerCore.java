@@ -308,6 +308,10 @@ public final class ServerCore implements AutoCloseable {
             handleAuth(conn, xid, body);
             return;
         }
+        if (!Ops.isClientOp(type)) {
+            // like ZooKeeper's UnimplementedRequestProcessor: answer in order, then drop the connection
+            type = -12345;
+        }
         Kind kind = type == Ops.SYNC ? Kind.SYNC : Ops.isWrite(type) ? Kind.WRITE : Kind.READ;
         var p = new PendingRequest(xid, type, body, receivedNanos, kind);
         if (kind == Kind.READ && conn.pending.isEmpty()) {

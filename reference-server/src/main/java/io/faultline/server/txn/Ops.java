@@ -11,11 +11,22 @@ public final class Ops {
             SET_WATCHES2 = 105, ADD_WATCH = 106, WHO_AM_I = 107, CREATE_SESSION = -10, CLOSE_SESSION = -11,
             ERROR = -1;
 
+    /** Opcodes a client may send after the handshake. */
+    public static boolean isClientOp(int op) {
+        return switch (op) {
+            case CREATE, DELETE, EXISTS, GET_DATA, SET_DATA, GET_ACL, SET_ACL, GET_CHILDREN, SYNC, PING, GET_CHILDREN2,
+                 CHECK, MULTI, CREATE2, RECONFIG, CHECK_WATCHES, REMOVE_WATCHES, CREATE_CONTAINER, CREATE_TTL,
+                 MULTI_READ, AUTH, SET_WATCHES, SASL, GET_EPHEMERALS, GET_ALL_CHILDREN_NUMBER, SET_WATCHES2,
+                 ADD_WATCH, WHO_AM_I, CLOSE_SESSION -> true;
+            default -> false;
+        };
+    }
+
     /** Ops that change state and therefore become transactions. */
     public static boolean isWrite(int op) {
         return switch (op) {
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI,
-                 CREATE_SESSION, CLOSE_SESSION, RECONFIG -> true;
+                 CREATE_SESSION, CLOSE_SESSION -> true;
             default -> false;
         };
     }
