@@ -58,7 +58,7 @@ public final class HistoryRecorder implements AutoCloseable {
         synchronized (this) {
             Op op = new Op(ops.size(), now(), type, process, f, value, key, node, session, zxid, extra);
             ops.add(op);
-            counts.incrementAndGet(type.ordinal());
+            if (process != Op.NEMESIS) counts.incrementAndGet(type.ordinal());
             if (!closed && sinkError == null) {
                 try {
                     sink.append(op);
