@@ -29,7 +29,7 @@ public final class Cleanup {
         String marker = "-D" + NodeLauncher.NODE_MARKER_PROPERTY + "=" + cluster.map(c -> c + "/").orElse("");
         List<ProcessHandle> victims = ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != ProcessHandle.current().pid())
-                .filter(p -> p.info().arguments().map(a -> List.of(a).stream().anyMatch(s -> s.startsWith(marker))).orElse(false))
+                .filter(p -> commandLine(p).stream().anyMatch(s -> s.startsWith(marker)))
                 .toList();
         for (ProcessHandle p : victims) {
             p.destroyForcibly();
@@ -38,6 +38,19 @@ public final class Cleanup {
             p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
         }
         return victims.size();
+    }
+
+    /** The process's arguments: /proc/pid/cmdline on Linux (complete), else what the JDK reports. */
+    static List<String> commandLine(ProcessHandle p) {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc", String.valueOf(p.pid()), "cmdline");
+        try {
+            if (java.nio.file.Files.isReadable(proc)) {
+                return List.of(new String(java.nio.file.Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+            }
+        } catch (java.io.IOException e) {
+            // gone meanwhile, or not ours to read
+        }
+        return p.info().arguments().map(List::of).orElse(List.of());
     }
 
     /** Force-removes every node container (of {@code cluster}, or all); 0 if no engine answers. */
