@@ -151,8 +151,16 @@ public final class ToxiproxyServer implements AutoCloseable {
         send(exchange, response);
     }
 
+    /** API bodies are small JSON documents; anything bigger is refused rather than buffered. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+
     private static String readBody(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            in.transferTo(OutputStream.nullOutputStream());
+            throw ApiException.badBody("body larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return new String(body, StandardCharsets.UTF_8);
     }
 
     private static void send(HttpExchange exchange, Response response) throws IOException {

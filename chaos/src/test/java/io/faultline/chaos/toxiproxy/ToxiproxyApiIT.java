@@ -281,6 +281,7 @@ class ToxiproxyApiIT {
         IOException viaClient = assertThrows(IOException.class, () -> p.toxics().bandwidth("neg", ToxicDirection.UPSTREAM, -1));
         assertTrue(viaClient.getMessage().startsWith("[400] invalid attribute"), viaClient.getMessage());
 
+        assertError(call("POST", "/proxies", "[" + " ".repeat(2 << 20) + "]"), 400, null);
         Reply unknown = call("GET", "/nothing", null);
         assertEquals(404, unknown.status());
         assertEquals("404 page not found\n", unknown.body());
