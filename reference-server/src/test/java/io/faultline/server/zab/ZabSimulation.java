@@ -63,14 +63,17 @@ final class ZabSimulation {
         final long value;
         final long node;
         final long invokeTime;
+        final long invokeSeq;
+        long completeSeq = -1;
         long completeTime = -1;
         long zxid = -1;
         boolean indeterminate;
 
-        ClientWrite(long value, long node, long invokeTime) {
+        ClientWrite(long value, long node, long invokeTime, long invokeSeq) {
             this.value = value;
             this.node = node;
             this.invokeTime = invokeTime;
+            this.invokeSeq = invokeSeq;
         }
     }
 
@@ -158,6 +161,9 @@ final class ZabSimulation {
     final List<ClientWrite> writes = new ArrayList<>();
     final List<ClientRead> reads = new ArrayList<>();
     private long nextValue = 1;
+    private long opSeq; // orders client events: invocations and completions, in the order they happened
+    /** After quiescence, what each server's register holds: {value, number of writes applied}. */
+    final List<long[]> finalReads = new ArrayList<>();
     private long nextSyncId = 1;
     final List<String> trace = new ArrayList<>();
     private int faults;
@@ -483,6 +489,7 @@ final class ZabSimulation {
         ClientWrite w = writesByValue.get(value);
         if (w != null && w.node == n.id && w.completeTime < 0 && !w.indeterminate) {
             w.completeTime = time;
+            w.completeSeq = opSeq++;
             w.zxid = e.zxid();
         }
     }
@@ -545,7 +552,7 @@ final class ZabSimulation {
         }
         long value = nextValue++;
         byte[] data = ByteBuffer.allocate(8).putLong(value).array();
-        ClientWrite w = new ClientWrite(value, n.id, time);
+        ClientWrite w = new ClientWrite(value, n.id, time, opSeq++);
         writes.add(w);
         writesByValue.put(value, w);
         if (n.peer.state() == ServerState.LEADING) {
@@ -723,7 +730,7 @@ final class ZabSimulation {
         }
         // Liveness: one more write commits and reaches everyone.
         long value = nextValue++;
-        ClientWrite w = new ClientWrite(value, l.id, time);
+        ClientWrite w = new ClientWrite(value, l.id, time, opSeq++);
         writes.add(w);
         writesByValue.put(value, w);
         if (l.peer.propose(ByteBuffer.allocate(8).putLong(value).array()) < 0) {
@@ -750,6 +757,57 @@ final class ZabSimulation {
         }
         checkWritesLinearizable();
         checkReadsMonotonicPerServer();
+        for (Node n : nodes.values()) {
+            finalReads.add(new long[] {n.register, n.applied.size()});
+        }
+    }
+
+    /**
+     * The run's client history as the checker reads it (model zk-versioned-register, one process per operation):
+     * an acknowledged write is setData that returned version k, i.e. cas [k-1, v] that succeeded; a write whose
+     * outcome the client never learned is an info write; after quiescence every server is read.
+     */
+    List<io.faultline.checker.history.Op> history() {
+        record Ev(long seq, io.faultline.checker.history.OpType type, long process, String f, Object value) {}
+        List<Ev> evs = new ArrayList<>();
+        Map<Long, Long> appliedVersion = new HashMap<>();
+        for (int i = 0; i < global.size(); i++) {
+            appliedVersion.put(ByteBuffer.wrap(global.get(i).data()).getLong(), (long) i + 1);
+        }
+        long process = 0;
+        for (ClientWrite w : writes) {
+            process++;
+            if (w.completeTime >= 0) {
+                long version = globalIndex.get(w.zxid) + 1;
+                List<Object> cas = List.of(version - 1, w.value);
+                evs.add(new Ev(w.invokeSeq, io.faultline.checker.history.OpType.INVOKE, process, "cas", cas));
+                evs.add(new Ev(w.completeSeq, io.faultline.checker.history.OpType.OK, process, "cas", cas));
+            } else if (appliedVersion.containsKey(w.value)) {
+                // Unknown outcome for the client, but it did take effect (as which version, the servers know).
+                List<Object> cas = List.of(appliedVersion.get(w.value) - 1, w.value);
+                evs.add(new Ev(w.invokeSeq, io.faultline.checker.history.OpType.INVOKE, process, "cas", cas));
+                evs.add(new Ev(Long.MAX_VALUE / 2 + process, io.faultline.checker.history.OpType.INFO, process, "cas",
+                        cas));
+            } else {
+                // Never applied anywhere, and after quiescence it never will be: the write failed.
+                evs.add(new Ev(w.invokeSeq, io.faultline.checker.history.OpType.INVOKE, process, "write", w.value));
+                evs.add(new Ev(w.invokeSeq, io.faultline.checker.history.OpType.FAIL, process, "write", w.value));
+            }
+        }
+        long seq = Long.MAX_VALUE / 2 - 10_000;
+        for (long[] r : finalReads) {
+            process++;
+            evs.add(new Ev(seq++, io.faultline.checker.history.OpType.INVOKE, process, "read", null));
+            evs.add(new Ev(seq++, io.faultline.checker.history.OpType.OK, process, "read", List.of(r[0], r[1])));
+        }
+        evs.sort((a, b) -> a.seq() != b.seq() ? Long.compare(a.seq(), b.seq())
+                : Boolean.compare(a.type() != io.faultline.checker.history.OpType.INVOKE,
+                        b.type() != io.faultline.checker.history.OpType.INVOKE));
+        List<io.faultline.checker.history.Op> ops = new ArrayList<>();
+        for (Ev e : evs) {
+            ops.add(io.faultline.checker.history.Op.of(ops.size(), ops.size(), e.type(), e.process(), e.f(), e.value()));
+        }
+        return ops;
     }
 
     /**
