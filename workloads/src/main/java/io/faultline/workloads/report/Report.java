@@ -67,8 +67,11 @@ public final class Report {
         for (Map.Entry<String, Object> e : o.toJson().entrySet()) row(h, e.getKey(), String.valueOf(e.getValue()));
         h.append("</table>\n");
 
-        h.append("<h2>Latency</h2>\n<div class=\"chart\" id=\"latency\">").append(Charts.latencySvg(stats)).append("</div>\n");
-        h.append("<h2>Throughput</h2>\n<div class=\"chart\" id=\"throughput\">").append(Charts.throughputSvg(stats)).append("</div>\n");
+        String caption = faultCaption(stats);
+        h.append("<h2>Latency</h2>\n<div class=\"chart\" id=\"latency\">").append(Charts.latencySvg(stats)).append("</div>\n")
+                .append(caption);
+        h.append("<h2>Throughput</h2>\n<div class=\"chart\" id=\"throughput\">").append(Charts.throughputSvg(stats)).append("</div>\n")
+                .append(caption);
 
         h.append("<h2>Timeline</h2>\n");
         timeline(h, history, stats, results);
@@ -101,6 +104,17 @@ public final class Report {
         }
         h.append("</table>\n</body></html>\n");
         return h.toString();
+    }
+
+    private static String faultCaption(RunStats stats) {
+        if (stats.faults().isEmpty()) return "<p class=\"caption\">No faults in this run.</p>\n";
+        StringBuilder c = new StringBuilder("<p class=\"caption\">Shaded fault windows: ");
+        for (int i = 0; i < stats.faults().size(); i++) {
+            FaultWindow f = stats.faults().get(i);
+            if (i > 0) c.append(", ");
+            c.append(String.format(Locale.ROOT, "%s %.1f&ndash;%.1f s", esc(f.fault()), f.startNanos() / 1e9, f.endNanos() / 1e9));
+        }
+        return c.append("</p>\n").toString();
     }
 
     /** Jepsen's timeline: one lane per process, one bar per op from invoke to completion. */
