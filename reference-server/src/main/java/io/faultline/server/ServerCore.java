@@ -636,7 +636,9 @@ public final class ServerCore implements AutoCloseable {
             default -> { }
         }
         for (WatchTrigger t : result.triggers()) {
-            for (var e : watches.fire(t).entrySet()) notify(e.getKey(), e.getValue(), t.path(), t.zxid());
+            for (var e : watches.fire(t).entrySet()) {
+                if (Acls.allowed(t.acl(), Acls.READ, e.getKey().authInfo)) notify(e.getKey(), e.getValue(), t.path(), t.zxid());
+            }
         }
         if (!result.triggers().isEmpty()) {
             watchCount = watches.count();

@@ -253,6 +253,14 @@ class ClientOpsIT {
         List<ACL> otherIp = Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("ip", "10.1.2.3")));
         zk.create("/ipacl2", b("i"), otherIp, CreateMode.PERSISTENT);
         assertThrows(KeeperException.NoAuthException.class, () -> zk.getData("/ipacl2", false, null));
+        BlockingQueue<WatchedEvent> anonymousEvents = new LinkedBlockingQueue<>();
+        BlockingQueue<WatchedEvent> aliceEvents = new LinkedBlockingQueue<>();
+        assertNotNull(zk.exists("/acl", anonymousEvents::add)); // exists needs no permission
+        alice.getData("/acl", aliceEvents::add, null);
+        alice.setData("/acl", b("t"), -1);
+        assertEquals(EventType.NodeDataChanged, aliceEvents.poll(5, TimeUnit.SECONDS).getType());
+        zk.sync("/acl");
+        assertNull(anonymousEvents.poll(200, TimeUnit.MILLISECONDS), "no notification without READ on the node");
         var who = alice.whoAmI();
         assertTrue(who.stream().anyMatch(ci -> ci.getAuthScheme().equals("digest") && ci.getUser().equals("alice")), who.toString());
     }

@@ -112,8 +112,8 @@ public final class DataTree {
                 parent.pzxid = zxid;
                 long owner = n.ephemeralSession();
                 if (owner != 0) ephemerals.computeIfAbsent(owner, k -> new LinkedHashSet<>()).add(c.path());
-                triggers.add(new WatchTrigger(c.path(), WatchTrigger.NODE_CREATED, zxid));
-                triggers.add(new WatchTrigger(parentPath, WatchTrigger.NODE_CHILDREN_CHANGED, zxid));
+                triggers.add(new WatchTrigger(c.path(), WatchTrigger.NODE_CREATED, zxid, n.acl));
+                triggers.add(new WatchTrigger(parentPath, WatchTrigger.NODE_CHILDREN_CHANGED, zxid, parent.acl));
                 yield new OpResult.Created(c.path(), n.stat(), c.opcode());
             }
             case DeleteTxn d -> deleteNode(d.path(), zxid, triggers) ? new OpResult.Deleted() : new OpResult.Error(-101);
@@ -124,7 +124,7 @@ public final class DataTree {
                 n.version = s.version();
                 n.mzxid = zxid;
                 n.mtime = txn.time();
-                triggers.add(new WatchTrigger(s.path(), WatchTrigger.NODE_DATA_CHANGED, zxid));
+                triggers.add(new WatchTrigger(s.path(), WatchTrigger.NODE_DATA_CHANGED, zxid, n.acl));
                 yield new OpResult.DataSet(n.stat());
             }
             case SetAclTxn s -> {
@@ -174,8 +174,8 @@ public final class DataTree {
                 if (set.isEmpty()) ephemerals.remove(owner);
             }
         }
-        triggers.add(new WatchTrigger(path, WatchTrigger.NODE_DELETED, zxid));
-        triggers.add(new WatchTrigger(parentPath, WatchTrigger.NODE_CHILDREN_CHANGED, zxid));
+        triggers.add(new WatchTrigger(path, WatchTrigger.NODE_DELETED, zxid, n.acl));
+        if (parent != null) triggers.add(new WatchTrigger(parentPath, WatchTrigger.NODE_CHILDREN_CHANGED, zxid, parent.acl));
         return true;
     }
 
