@@ -47,10 +47,11 @@ public final class Calls {
         return null;
     }
 
-    /** Elements of a collection value (list or set); empty for null, a singleton for a scalar. */
-    public static List<Object> elements(Object v) {
+    /** Elements of a collection value (list or set), not copied; empty for null, a singleton for a scalar. */
+    @SuppressWarnings("unchecked")
+    public static java.util.Collection<Object> elements(Object v) {
         if (v == null) return List.of();
-        if (v instanceof java.util.Collection<?> c) return new ArrayList<>(c);
+        if (v instanceof java.util.Collection<?> c) return (java.util.Collection<Object>) c;
         return List.of(v);
     }
 

@@ -71,27 +71,30 @@ public final class SetChecker implements Checker {
                 reads.add(c);
             }
         }
-        // First pass: when each element became known through a read.
-        for (Call r : reads) {
-            for (Object v : Calls.elements(r.completion().value())) {
-                Element e = elements.computeIfAbsent(Calls.element(v), Element::new);
-                if (r.end() < e.known) {
-                    e.known = r.end();
-                    e.knownWitness = r.end();
-                }
-            }
-        }
         // reads are in invocation order; starts[] lets us count reads beginning after a point.
         long[] starts = new long[reads.size()];
         for (int i = 0; i < reads.size(); i++) starts[i] = reads.get(i).start();
+        // One pass in invocation order. An element's known point can still move earlier when a later-invoked
+        // read completes first, but then every read processed before began before that new point, so none of
+        // them was counted as "after known": the counts stay exact.
         for (Call r : reads) {
+            long start = r.start(), end = r.end();
             for (Object v : Calls.elements(r.completion().value())) {
-                Element e = elements.get(Calls.element(v));
-                if (r.start() > e.known) {
+                Object el = Calls.element(v);
+                Element e = elements.get(el);
+                if (e == null) {
+                    e = new Element(el);
+                    elements.put(el, e);
+                }
+                if (end < e.known) {
+                    e.known = end;
+                    e.knownWitness = end;
+                }
+                if (start > e.known) {
                     e.presentAfterKnown++;
-                    if (r.start() > e.lastPresentStart) {
-                        e.lastPresentStart = r.start();
-                        e.lastPresentWitness = r.end();
+                    if (start > e.lastPresentStart) {
+                        e.lastPresentStart = start;
+                        e.lastPresentWitness = end;
                     }
                 }
             }

@@ -690,21 +690,31 @@ public final class SessionChecker implements Checker {
 
     private void checkWatches(Run run, Map<Long, List<Call>> sessions) {
         for (List<Call> session : sessions.values()) {
-            List<Call> relevant = new ArrayList<>();
+            boolean watched = false;
             for (Call c : session) {
-                if (!c.ok()) continue;
-                if (c.f().equals("watch-event") || options.readFs().contains(c.f()) && mzxidOf(c) != null
-                        || Boolean.TRUE.equals(c.extra("watch"))) {
-                    relevant.add(c);
-                }
+                watched |= c.ok() && (c.f().equals("watch-event") || Boolean.TRUE.equals(c.extra("watch")));
             }
+            if (!watched) continue;
+            List<Call> relevant = new ArrayList<>(); // every reply and event: replies also tell which server
+            for (Call c : session) if (c.ok()) relevant.add(c);
             relevant.sort(Comparator.comparingLong(Call::end)); // the order the client received replies and events
             Map<String, Registration> data = new HashMap<>();
             Map<String, Registration> child = new HashMap<>();
             Map<String, Call> lastEvent = new HashMap<>();
             Call prevEvent = null;
             long prevEventZxid = -1;
+            String connectedTo = null;
             for (Call c : relevant) {
+                // Event order is promised per connection: after a reconnect, the new server may still fire
+                // (re-registered) watches for changes older than events the previous server delivered.
+                String node = nodeOf(c);
+                if (node != null && !node.equals(connectedTo)) {
+                    if (connectedTo != null) {
+                        prevEvent = null;
+                        prevEventZxid = -1;
+                    }
+                    connectedTo = node;
+                }
                 if (c.f().equals("watch-event")) {
                     String path = String.valueOf(c.extra("watch-path"));
                     String type = String.valueOf(c.extra("event-type"));
