@@ -347,8 +347,7 @@ final class Link {
         int average = (int) Math.max(1, Math.min(Integer.MAX_VALUE, t.attr("average_size")));
         int variation = (int) Math.max(0, Math.min(Integer.MAX_VALUE / 2, t.attr("size_variation")));
         long delayMicros = Math.max(0, t.attr("delay"));
-        List<int[]> pieces = new java.util.ArrayList<>();
-        bisect(0, data.length, average, variation, pieces);
+        List<int[]> pieces = Slicing.pieces(data.length, average, variation, random);
         for (int i = 0; i < pieces.size(); i++) {
             int[] piece = pieces.get(i);
             pass(Arrays.copyOfRange(data, piece[0], piece[0] + piece[1]), stamp, new HashSet<>(done));
@@ -360,19 +359,6 @@ final class Link {
                 }
             }
         }
-    }
-
-    /** Recursive bisection: a segment is sent whole when {@code length - average <= variation}. */
-    private void bisect(int offset, int length, int average, int variation, List<int[]> pieces) {
-        if (length - average <= variation || length < 2) {
-            if (length > 0) pieces.add(new int[] {offset, length});
-            return;
-        }
-        int mid = length / 2;
-        if (variation > 0) mid += random.nextInt(-variation, variation);
-        mid = Math.max(1, Math.min(length - 1, mid));
-        bisect(offset, mid, average, variation, pieces);
-        bisect(offset + mid, length - mid, average, variation, pieces);
     }
 
     /** The source ended: reset_peer and slow_close act on the end of input, in chain order. */
