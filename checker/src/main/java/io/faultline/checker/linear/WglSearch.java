@@ -281,7 +281,8 @@ final class WglSearch {
     }
 
     static String describe(HistoryCall c) {
-        return "process " + c.invoke().process() + " " + c.call().f() + " " + render(c.call().value())
+        Object v = c.call().value();
+        return "process " + c.invoke().process() + " " + c.call().f() + (v == null ? "" : " " + render(v))
                 + (c.call().failed() ? " (failed)" : c.call().pending() ? " (pending)" : "");
     }
 
