@@ -24,7 +24,7 @@ final class ServerProcess implements AutoCloseable {
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, String.join("\n",
                 "tickTime=500", "dataDir=" + dir.resolve("data"), "clientPort=" + port, "clientPortAddress=" + host,
-                "4lw.commands.whitelist=*", "maxClientCnxns=0", ""));
+                "4lw.commands.whitelist=*", "maxClientCnxns=0", "snapCount=1000", ""));
         return cfg;
     }
 
