@@ -34,7 +34,8 @@ public final class SessionCheckerBench {
         List<Op> history = sessionHistory(entries, 50, 5, 100, 42);
         System.out.printf("session history: %,d entries (%,d calls), %d sessions%n", history.size(), history.size() / 2, 50);
         bench(new SessionChecker(), history, runs);
-        bench(new SetChecker(), setHistory(entries, 20, 7), runs);
+        bench(new SetChecker(), setHistory(entries, 20, 7, 1000), runs);   // 500 reads of the growing set
+        bench(new SetChecker(), setHistory(entries, 20, 7, 20_000), runs); // 25 reads
         bench(new QueueChecker(true), queueHistory(entries, 20, 8), runs);
         bench(new CounterChecker(), counterHistory(entries, 20, 9), runs);
         bench(new StatsChecker(), history, runs);
@@ -53,8 +54,10 @@ public final class SessionCheckerBench {
                 total += dt;
             }
         }
-        System.out.printf("%-16s %,10d entries  best %7.1f ms  mean %7.1f ms  %,.0f entries/s  verdict %s (%s)%n",
-                checker.name(), history.size(), best / 1e6, total / 1e6 / runs, history.size() / (best / 1e9),
+        long elements = 0;
+        for (Op op : history) if (op.isCompletion() && op.f().equals("read") && op.value() instanceof List<?> l) elements += l.size();
+        System.out.printf("%-16s %,10d entries %,12d read elements  best %7.1f ms  mean %7.1f ms  %,.0f entries/s  verdict %s (%s)%n",
+                checker.name(), history.size(), elements, best / 1e6, total / 1e6 / runs, history.size() / (best / 1e9),
                 r.verdict(), r.summary());
     }
 
@@ -210,7 +213,7 @@ public final class SessionCheckerBench {
     }
 
     /** Concurrent adds and reads of a correct set. */
-    static List<Op> setHistory(int entries, int processes, long seed) {
+    static List<Op> setHistory(int entries, int processes, long seed, int readEvery) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Op> ops = new ArrayList<>();
         Set<Long> set = new HashSet<>();
@@ -218,7 +221,7 @@ public final class SessionCheckerBench {
         long next = 0;
         while (ops.size() < entries) {
             long p = rnd.nextInt(processes);
-            if (rnd.nextInt(1000) == 0) {
+            if (rnd.nextInt(readEvery) == 0 || ops.size() >= entries - 2) {
                 ops.add(new Op(ops.size(), ops.size(), OpType.INVOKE, p, "read", null, null, null, null, null, null));
                 snapshot = new ArrayList<>(set);
                 ops.add(new Op(ops.size(), ops.size(), OpType.OK, p, "read", snapshot, null, null, null, null, null));
