@@ -62,6 +62,9 @@ class DifferentialIT {
     record Multi(int session, List<Action> ops) implements Action {}
     record Reconnect(int session) implements Action {}
     record PersistentWatch(int session, String path) implements Action {}
+    record SetAcl(int session, String path, boolean readOnly, int version) implements Action {}
+    record GetAcl(int session, String path) implements Action {}
+    record Check(int session, String path, int version) implements Action {}
 
     static final List<String> NAMES = List.of("a", "b", "c", "a/x", "a/y", "b/x", "a/x/z");
 
@@ -80,16 +83,20 @@ class DifferentialIT {
         Arbitrary<Action> get = Combinators.combine(session, path, watch).as(GetData::new);
         Arbitrary<Action> exists = Combinators.combine(session, path, watch).as(Exists::new);
         Arbitrary<Action> children = Combinators.combine(session, Arbitraries.of("", "a", "b", "a/x"), watch).as(Children::new);
+        Arbitrary<Action> check = Combinators.combine(session, path, version).as(Check::new);
         Arbitrary<Action> writeOp = Arbitraries.oneOf(
                 Combinators.combine(session, path, data, Arbitraries.of(CreateMode.PERSISTENT, CreateMode.PERSISTENT_SEQUENTIAL)).as(Create::new),
-                delete, set);
+                delete, set, check);
+        Arbitrary<Action> setAcl = Combinators.combine(session, path, Arbitraries.of(true, false, false), version).as(SetAcl::new);
+        Arbitrary<Action> getAcl = Combinators.combine(session, path).as(GetAcl::new);
         Arbitrary<Action> multi = Combinators.combine(session, writeOp.list().ofMinSize(1).ofMaxSize(4)).as(Multi::new);
         Arbitrary<Action> reconnect = session.map(Reconnect::new);
         Arbitrary<Action> persistent = Combinators.combine(session, Arbitraries.of("", "a")).as(PersistentWatch::new);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, create), net.jqwik.api.Tuple.of(3, delete), net.jqwik.api.Tuple.of(3, set),
                 net.jqwik.api.Tuple.of(2, get), net.jqwik.api.Tuple.of(2, exists), net.jqwik.api.Tuple.of(2, children),
-                net.jqwik.api.Tuple.of(2, multi), net.jqwik.api.Tuple.of(1, reconnect), net.jqwik.api.Tuple.of(1, persistent))
+                net.jqwik.api.Tuple.of(2, multi), net.jqwik.api.Tuple.of(1, reconnect), net.jqwik.api.Tuple.of(1, persistent),
+                net.jqwik.api.Tuple.of(1, setAcl), net.jqwik.api.Tuple.of(1, getAcl))
                 .list().ofMinSize(5).ofMaxSize(30);
     }
 
@@ -212,6 +219,7 @@ class DifferentialIT {
                             case Create c -> Op.create(root + "/" + c.path(), data(c.data()), Ids.OPEN_ACL_UNSAFE, c.mode());
                             case Delete d -> Op.delete(root + "/" + d.path(), d.version());
                             case SetData d -> Op.setData(root + "/" + d.path(), data(d.data()), d.version());
+                            case Check c -> Op.check(root + "/" + c.path(), c.version());
                             default -> throw new IllegalStateException();
                         });
                     }
@@ -221,6 +229,13 @@ class DifferentialIT {
                         yield "multi failed " + e.code() + " " + results(s, root, e.getResults());
                     }
                 }
+                case SetAcl a -> stat(s, s.sessions[a.session()].setACL(root + "/" + a.path(),
+                        a.readOnly() ? Ids.READ_ACL_UNSAFE : Ids.OPEN_ACL_UNSAFE, a.version()));
+                case GetAcl g -> {
+                    Stat st = new Stat();
+                    yield s.sessions[g.session()].getACL(root + "/" + g.path(), st) + " " + stat(s, st);
+                }
+                case Check c -> throw new IllegalStateException("only inside multi");
                 case Reconnect r -> {
                     s.sessions[r.session()].close();
                     s.open(r.session());
@@ -246,6 +261,7 @@ class DifferentialIT {
                 case OpResult.CreateResult c -> "create " + c.getPath().substring(root.length()) + (c.getStat() == null ? "" : " " + stat(s, c.getStat()));
                 case OpResult.SetDataResult d -> "set " + stat(s, d.getStat());
                 case OpResult.DeleteResult d -> "delete";
+                case OpResult.CheckResult c -> "check";
                 case OpResult.ErrorResult e -> "err " + e.getErr();
                 default -> r.getClass().getSimpleName();
             });
