@@ -28,36 +28,51 @@ final class ZabEnsemble implements AutoCloseable {
     final Path dir;
     final int voters;
     final int observers;
+    private final String mainClass;
+    private final int hostOffset;
     private final Map<Integer, Process> processes = new TreeMap<>();
 
     ZabEnsemble(Path dir, int voters, int observers) throws IOException {
+        this(dir, voters, observers, "io.faultline.server.Main", 0, 500, 10, 4);
+    }
+
+    /**
+     * @param mainClass  io.faultline.server.Main, or org.apache.zookeeper.server.quorum.QuorumPeerMain to run
+     *                   Apache ZooKeeper with the same zoo.cfg (benchmarks)
+     * @param hostOffset servers bind 127.0.5.(hostOffset + N)
+     */
+    ZabEnsemble(Path dir, int voters, int observers, String mainClass, int hostOffset, int tickTime, int initLimit,
+            int syncLimit) throws IOException {
         this.dir = dir;
         this.voters = voters;
         this.observers = observers;
+        this.mainClass = mainClass;
+        this.hostOffset = hostOffset;
         StringBuilder servers = new StringBuilder();
         for (int i = 1; i <= voters + observers; i++) {
-            servers.append("server.").append(i).append('=').append(host(i)).append(':').append(QUORUM_PORT).append(':')
+            servers.append("server.").append(i).append('=').append(hostOf(i)).append(':').append(QUORUM_PORT).append(':')
                     .append(ELECTION_PORT).append(i > voters ? ":observer" : "").append('\n');
         }
         for (int i = 1; i <= voters + observers; i++) {
             Path data = dir.resolve("server" + i);
             Files.createDirectories(data);
             Files.writeString(data.resolve("myid"), i + "\n");
-            Files.writeString(dir.resolve("zoo" + i + ".cfg"), "tickTime=500\ninitLimit=10\nsyncLimit=4\n"
-                    + "dataDir=" + data + "\nclientPort=" + CLIENT_PORT + "\nclientPortAddress=" + host(i) + "\n"
+            Files.writeString(dir.resolve("zoo" + i + ".cfg"), "tickTime=" + tickTime + "\ninitLimit=" + initLimit
+                    + "\nsyncLimit=" + syncLimit + "\nadmin.enableServer=false\n"
+                    + "dataDir=" + data + "\nclientPort=" + CLIENT_PORT + "\nclientPortAddress=" + hostOf(i) + "\n"
                     + "maxClientCnxns=0\n4lw.commands.whitelist=*\n" + (i > voters ? "peerType=observer\n" : "")
                     + servers);
         }
     }
 
-    static String host(int i) {
-        return "127.0.5." + i;
+    String hostOf(int i) {
+        return "127.0.5." + (hostOffset + i);
     }
 
     String connectString(int... ids) {
         List<String> parts = new ArrayList<>();
         for (int i : ids) {
-            parts.add(host(i) + ":" + CLIENT_PORT);
+            parts.add(hostOf(i) + ":" + CLIENT_PORT);
         }
         return String.join(",", parts);
     }
@@ -75,7 +90,7 @@ final class ZabEnsemble implements AutoCloseable {
     void start(int i) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.faultline.server.Main",
+                "-cp", System.getProperty("java.class.path"), mainClass,
                 dir.resolve("zoo" + i + ".cfg").toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server" + i + ".log").toFile()));
@@ -103,9 +118,9 @@ final class ZabEnsemble implements AutoCloseable {
     }
 
     /** The answer to a four-letter word, or "" if the server does not answer. */
-    static String fourLetterWord(int i, String cmd) {
+    String fourLetterWord(int i, String cmd) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host(i), CLIENT_PORT), 500);
+            s.connect(new InetSocketAddress(hostOf(i), CLIENT_PORT), 500);
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
             out.write(cmd.getBytes(StandardCharsets.US_ASCII));
@@ -118,7 +133,7 @@ final class ZabEnsemble implements AutoCloseable {
     }
 
     /** Mode from srvr: leader, follower, observer, or null if not serving / not answering. */
-    static String mode(int i) {
+    String mode(int i) {
         for (String line : fourLetterWord(i, "srvr").split("\n")) {
             if (line.startsWith("Mode: ")) {
                 return line.substring(6).trim();

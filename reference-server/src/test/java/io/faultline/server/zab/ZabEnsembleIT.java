@@ -73,9 +73,9 @@ class ZabEnsembleIT {
                 ZabEnsemble.await(ELECTION, "a leader and two followers",
                         () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
                 int leader = ens.leader();
-                ZabEnsemble.await(ELECTION, "the observer serving", () -> "observer".equals(ZabEnsemble.mode(4)));
-                assertTrue(ZabEnsemble.fourLetterWord(leader, "mntr").contains("zk_server_state\tleader"),
-                        ZabEnsemble.fourLetterWord(leader, "mntr"));
+                ZabEnsemble.await(ELECTION, "the observer serving", () -> "observer".equals(ens.mode(4)));
+                assertTrue(ens.fourLetterWord(leader, "mntr").contains("zk_server_state\tleader"),
+                        ens.fourLetterWord(leader, "mntr"));
 
                 List<String> acknowledged = new ArrayList<>();
                 int follower = leader == 1 ? 2 : 1;
@@ -115,14 +115,14 @@ class ZabEnsembleIT {
                     }
                 }
                 ens.start(leader); // the old leader rejoins as a follower (TRUNC/DIFF as needed)
-                ZabEnsemble.await(ELECTION, "the old leader to rejoin", () -> "follower".equals(ZabEnsemble.mode(leader)));
+                ZabEnsemble.await(ELECTION, "the old leader to rejoin", () -> "follower".equals(ens.mode(leader)));
 
                 // Everyone dies at once; every acknowledged write survives on every server.
                 ens.killAll();
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "everyone serving again after a full restart",
                         () -> ens.leader() > 0 && countMode(ens, "follower") == 2
-                                && "observer".equals(ZabEnsemble.mode(4)));
+                                && "observer".equals(ens.mode(4)));
                 for (int i = 1; i <= ens.size(); i++) {
                     try (ZooKeeper zk = connect(ens.connectString(i))) {
                         for (String p : acknowledged) {
@@ -154,8 +154,8 @@ class ZabEnsembleIT {
                     ens.kill(i);
                 }
                 ZabEnsemble.await(Duration.ofSeconds(15), "the lone leader to stop serving",
-                        () -> ZabEnsemble.mode(leader) == null);
-                String srvr = ZabEnsemble.fourLetterWord(leader, "srvr");
+                        () -> ens.mode(leader) == null);
+                String srvr = ens.fourLetterWord(leader, "srvr");
                 // Not serving: srvr says so, or (ServerCore refuses connections while not serving) nothing at all.
                 assertTrue(srvr.isEmpty() || srvr.contains("not currently serving"), srvr);
                 ZooKeeper zk = new ZooKeeper(ens.connectString(leader), 4000, e -> { });
@@ -228,7 +228,7 @@ class ZabEnsembleIT {
     private static int countMode(ZabEnsemble ens, String mode) {
         int n = 0;
         for (int i = 1; i <= ens.voters; i++) {
-            if (mode.equals(ZabEnsemble.mode(i))) {
+            if (mode.equals(ens.mode(i))) {
                 n++;
             }
         }
