@@ -55,14 +55,9 @@ public final class Main implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    /** The checker module's `check` command, when the checker on the class path has one. */
+    /** The checker module's `check` command: check any stored history file with any checker. */
     private static void addCheckerCommand(CommandLine cli) {
-        try {
-            Class<?> check = Class.forName("io.faultline.checker.cli.CheckCommand");
-            cli.addSubcommand("check", new CommandLine(check.getDeclaredConstructor().newInstance()));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // an older checker without the command: faultline still works, minus `check`
-        }
+        cli.addSubcommand("check", new io.faultline.checker.cli.CheckCommand());
     }
 
     @Override

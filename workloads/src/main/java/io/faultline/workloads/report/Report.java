@@ -31,13 +31,25 @@ public final class Report {
 
     private Report() {}
 
+    /** The checker module's own page (its timeline and anomaly views), written beside report.html. */
+    public static final String CHECKER_REPORT = "checker-report.html";
+
     public static void write(Path file, TestOptions o, String system, Verdict verdict, List<CheckResult> results,
                              List<Op> history, RunStats stats) throws IOException {
-        Files.writeString(file, html(o, system, verdict, results, history, stats), StandardCharsets.UTF_8);
+        boolean checkerPage;
+        try {
+            Files.writeString(file.resolveSibling(CHECKER_REPORT),
+                    io.faultline.checker.report.HtmlReport.render(o.name() + " (" + system + ")", history, results),
+                    StandardCharsets.UTF_8);
+            checkerPage = true;
+        } catch (RuntimeException | StackOverflowError e) {
+            checkerPage = false; // the main report does not depend on it
+        }
+        Files.writeString(file, html(o, system, verdict, results, history, stats, checkerPage), StandardCharsets.UTF_8);
     }
 
     public static String html(TestOptions o, String system, Verdict verdict, List<CheckResult> results,
-                              List<Op> history, RunStats stats) throws IOException {
+                              List<Op> history, RunStats stats, boolean linkCheckerPage) throws IOException {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>faultline: ")
                 .append(esc(o.name())).append(" ").append(verdict.name().toLowerCase()).append("</title>\n<style>")
@@ -54,6 +66,10 @@ public final class Report {
                     .append(esc(r.summary())).append("</td><td>").append(esc(r.anomalyCounts().toString())).append("</td></tr>\n");
         }
         h.append("</table>\n");
+        if (linkCheckerPage) {
+            h.append("<p>The checkers' own view (per-key timelines, linearization attempts): <a href=\"").append(CHECKER_REPORT)
+                    .append("\">").append(CHECKER_REPORT).append("</a></p>\n");
+        }
 
         h.append("<h2>Run</h2>\n<table id=\"stats\">");
         row(h, "client ops", stats.calls().size() + " (ok " + stats.count(OpType.OK) + ", fail " + stats.count(OpType.FAIL)
