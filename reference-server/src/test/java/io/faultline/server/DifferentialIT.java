@@ -161,6 +161,39 @@ class DifferentialIT {
         }
     }
 
+    /** The harness parses srvr/mntr of both servers: same labels in the same order, same Mode/state values. */
+    @net.jqwik.api.Example
+    void fourLetterWordsHaveZooKeepersShape() throws Exception {
+        for (String cmd : List.of("srvr", "stat", "conf")) {
+            List<String> mine = labels(TestServer.fourLetter("127.0.1.2", ours.port(), cmd));
+            List<String> theirs = labels(TestServer.fourLetter(real.host, real.port, cmd));
+            theirs.removeIf(l -> l.equals("secureClientPort") && !mine.contains(l));
+            assertEquals(theirs, mine, cmd);
+        }
+        String srvr = TestServer.fourLetter("127.0.1.2", ours.port(), "srvr");
+        assertEquals(true, srvr.contains("\nMode: standalone\n"), srvr);
+        List<String> realMntr = labels(TestServer.fourLetter(real.host, real.port, "mntr"));
+        List<String> ourMntr = labels(TestServer.fourLetter("127.0.1.2", ours.port(), "mntr"));
+        for (String key : ourMntr) {
+            if (!key.equals("zk_zxid")) assertEquals(true, realMntr.contains(key), "mntr key " + key + " unknown to ZooKeeper");
+        }
+        assertEquals(realMntr.subList(0, 2), ourMntr.subList(0, 2), "zk_version, zk_server_state first");
+    }
+
+    /** The label of each line: text before ':', '=' or tab; client lines of stat collapse to "client". */
+    static List<String> labels(String text) {
+        var out = new ArrayList<String>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) continue;
+            if (line.startsWith(" /")) {
+                if (out.isEmpty() || !out.get(out.size() - 1).equals("client")) out.add("client");
+                continue;
+            }
+            out.add(line.split("[:=\t]", 2)[0]);
+        }
+        return out;
+    }
+
     static String dump(Side s, String root) throws Exception {
         var sb = new StringBuilder();
         dumpNode(s, root, sb);
