@@ -172,11 +172,11 @@ public final class SessionCheckerBench {
             if (p.f.equals("write")) {
                 long z = sim.commit(p.key, p.value);
                 applyTo(sim, 0, (int) z, server, watches);
-                applyTo(sim, server[s], (int) z, server, watches);
+                if (server[s] != 0) applyTo(sim, server[s], (int) z, server, watches);
                 sim.op(OpType.OK, s, "write", p.value, p.key, node, 0x1000 + s, z, Map.of("mzxid", z));
                 lastSeen[s] = Math.max(lastSeen[s], z);
             } else {
-                if (p.mode.equals("sync")) applyTo(sim, server[s], sim.txnKey.size(), server, watches);
+                if (p.mode.equals("sync") && server[s] != 0) applyTo(sim, server[s], sim.txnKey.size(), server, watches);
                 long at = appliedOf(sim, server[s]);
                 long[] l = sim.latest(p.key, at);
                 Map<String, Object> x = new HashMap<>();
@@ -198,7 +198,8 @@ public final class SessionCheckerBench {
     }
 
     private static void applyTo(Sim sim, int srv, int to, int[] server, List<Map<String, Long>> watches) {
-        int from = srv == 0 ? to - 1 : sim.applied[srv];
+        // The leader applies each transaction as it commits: only the newest one is new to it.
+        int from = srv == 0 ? Math.max(to - 1, 0) : sim.applied[srv];
         if (srv != 0) sim.applied[srv] = Math.max(sim.applied[srv], to);
         for (int z = from + 1; z <= to; z++) {
             String key = sim.txnKey.get(z - 1);

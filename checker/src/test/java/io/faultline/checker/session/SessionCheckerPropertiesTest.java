@@ -39,6 +39,17 @@ class SessionCheckerPropertiesTest {
         assertEquals(Verdict.VALID, r.verdict());
     }
 
+    /** The benchmark's simulation: many sessions with overlapping calls, lagging followers, reconnects, watches. */
+    @Property(tries = 60)
+    void concurrentSimulatedHistoriesPass(@ForAll long seed, @ForAll @IntRange(min = 2, max = 12) int sessions,
+                                          @ForAll @IntRange(min = 2, max = 5) int servers,
+                                          @ForAll @IntRange(min = 1, max = 6) int keys,
+                                          @ForAll @IntRange(min = 10, max = 4000) int entries) {
+        CheckResult r = check(SessionCheckerBench.sessionHistory(entries, sessions, servers, keys, seed));
+        assertEquals(List.of(), r.anomalies(), r.summary());
+        assertEquals(Verdict.VALID, r.verdict());
+    }
+
     @Property(tries = 200)
     void oneInjectedFaultIsFoundAsItsAnomaly(@ForAll long seed, @ForAll @IntRange(min = 2, max = 6) int sessions,
                                              @ForAll @IntRange(min = 1, max = 4) int keys,
