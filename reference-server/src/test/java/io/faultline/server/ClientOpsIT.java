@@ -200,6 +200,18 @@ class ClientOpsIT {
         assertNull(events.poll(300, TimeUnit.MILLISECONDS));
         assertThrows(KeeperException.NoWatcherException.class,
                 () -> watcher.removeWatches("/pw", w, Watcher.WatcherType.Data, false));
+        watcher.getData("/pw", events::add, null);
+        watcher.getChildren("/pw", events::add);
+        watcher.removeAllWatches("/pw", Watcher.WatcherType.Any, false); // opcode removeWatches(18)
+        var removed = new ArrayList<EventType>();
+        removed.add(events.poll(5, TimeUnit.SECONDS).getType());
+        removed.add(events.poll(5, TimeUnit.SECONDS).getType());
+        assertTrue(removed.containsAll(List.of(EventType.DataWatchRemoved, EventType.ChildWatchRemoved)), removed.toString());
+        zk.setData("/pw", b("y"), -1);
+        watcher.sync("/pw");
+        assertNull(events.poll(300, TimeUnit.MILLISECONDS), "removed on the server too");
+        assertThrows(KeeperException.NoWatcherException.class,
+                () -> watcher.removeAllWatches("/pw", Watcher.WatcherType.Any, false));
     }
 
     @Test

@@ -125,6 +125,32 @@ class ProtocolEdgesIT {
         }
     }
 
+    @Test
+    void connectionLimitPerHostAndConfiguredJuteMaxBuffer() throws Exception {
+        String host = "127.0.1.13";
+        try (ZkServer small = ZkServer.start(TestServer.config(TestServer.tempDir("limits"), host,
+                Map.of("maxClientCnxns", "2", "jute.maxbuffer", "4000")))) {
+            try (RawClient a = RawClient.connected(host, small.port(), 10_000);
+                 RawClient b = RawClient.connected(host, small.port(), 10_000);
+                 RawClient c = new RawClient(host, small.port())) {
+                c.socket.setSoTimeout(5000);
+                assertTrue(c.closedByServer(), "third connection from one host is refused");
+                assertTrue(a.sessionId != 0 && b.sessionId != 0);
+            }
+            long deadline = System.currentTimeMillis() + 5000;
+            while (small.core().connections().size() > 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            ZooKeeper zk = TestServer.connect(host + ":" + small.port(), 10_000, null);
+            try {
+                zk.create("/limit", new byte[3000], Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                var e = assertThrows(org.apache.zookeeper.KeeperException.class, () -> zk.setData("/limit", new byte[5000], -1));
+                assertEquals(org.apache.zookeeper.KeeperException.Code.CONNECTIONLOSS, e.code());
+                assertEquals(3000, zk.exists("/limit", false).getDataLength(), "the client reconnects; nothing changed");
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
     static void waitUntilGone(ZooKeeper zk, String path) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (zk.exists(path, false) != null) {
