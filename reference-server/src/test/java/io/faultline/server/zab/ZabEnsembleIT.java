@@ -181,28 +181,46 @@ class ZabEnsembleIT {
     }
 
     @Test
-    void sessionsOnFollowersOutliveTheirTimeoutAndTheirEphemeralsGoEverywhere(@TempDir Path dir) throws Exception {
+    void sessionsOnFollowersLiveOnMoveServersAndTheirEphemeralsGoEverywhere(@TempDir Path dir) throws Exception {
         try (ZabEnsemble ens = new ZabEnsemble(dir, 3, 0)) {
             try {
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "a leader and two followers",
                         () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
                 int leader = ens.leader();
-                int follower = others(ens, leader)[0];
-                CountDownLatch connected = new CountDownLatch(1);
-                ZooKeeper owner = new ZooKeeper(ens.connectString(follower), 2000, e -> {
-                    if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                        connected.countDown();
+                int[] followers = others(ens, leader);
+                java.util.concurrent.BlockingQueue<Watcher.Event.KeeperState> states =
+                        new java.util.concurrent.LinkedBlockingQueue<>();
+                ZooKeeper owner = new ZooKeeper(ens.connectString(followers), 4000, e -> {
+                    if (e.getType() == Watcher.Event.EventType.None) {
+                        states.add(e.getState());
                     }
                 });
                 try (ZooKeeper observer = connect(ens.connectString(leader))) {
-                    assertTrue(connected.await(20, TimeUnit.SECONDS));
+                    assertEquals(Watcher.Event.KeeperState.SyncConnected, states.poll(20, TimeUnit.SECONDS));
                     owner.create("/eph", bytes("e"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-                    // Only the leader expires sessions; the follower reports its live sessions, so this one lives on.
-                    Thread.sleep(5000);
+                    long session = owner.getSessionId();
+                    // Only the leader expires sessions; followers report their live sessions, so this one lives on.
+                    Thread.sleep(6000);
                     assertTrue(exists(observer, "/eph"), "the session of a client on a follower expired while connected");
+                    // kill -9 the follower the client is on: it reconnects to the other one with the same session.
+                    int on = -1;
+                    for (int f : followers) {
+                        if (owner.toString().contains("remoteserver:" + ens.hostOf(f) + "/")
+                                || owner.toString().contains(ens.hostOf(f) + ":" + ZabEnsemble.CLIENT_PORT)) {
+                            on = f;
+                        }
+                    }
+                    assertTrue(on > 0, "cannot tell which server the client is on: " + owner);
+                    ens.kill(on);
+                    assertEquals(Watcher.Event.KeeperState.Disconnected, states.poll(20, TimeUnit.SECONDS));
+                    assertEquals(Watcher.Event.KeeperState.SyncConnected, states.poll(20, TimeUnit.SECONDS));
+                    assertEquals(session, owner.getSessionId());
+                    assertTrue(exists(owner, "/eph"), "the session's ephemeral survives the move");
+                    owner.create("/afterMove", bytes("m"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     owner.close(); // closeSession is a transaction: the ephemeral goes on every server
                     ZabEnsemble.await(Duration.ofSeconds(10), "/eph deleted", () -> !exists(observer, "/eph"));
+                    assertTrue(exists(observer, "/afterMove"));
                 } finally {
                     owner.close();
                 }
