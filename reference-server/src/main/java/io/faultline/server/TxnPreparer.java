@@ -47,6 +47,8 @@ public final class TxnPreparer {
 
     private final DataTree tree;
     private final Map<String, View> outstanding = new HashMap<>();
+    /** Sessions whose closeSession is prepared but not applied: they may not create ephemerals any more. */
+    private final java.util.Set<Long> closing = new java.util.HashSet<>();
     private volatile boolean ttlEnabled;
 
     public TxnPreparer(DataTree tree) { this(tree, false); }
@@ -58,13 +60,17 @@ public final class TxnPreparer {
 
     /** Drops outstanding changes produced by txns up to and including zxid (they are in the tree now). */
     public void applied(long zxid) {
+        if (!closing.isEmpty()) closing.removeIf(sid -> !tree.sessions().containsKey(sid));
         if (outstanding.isEmpty()) return;
         for (Iterator<View> it = outstanding.values().iterator(); it.hasNext(); ) {
             if (it.next().zxid <= zxid) it.remove();
         }
     }
 
-    public void reset() { outstanding.clear(); }
+    public void reset() {
+        outstanding.clear();
+        closing.clear();
+    }
 
     public int outstandingCount() { return outstanding.size(); }
 
@@ -209,7 +215,10 @@ public final class TxnPreparer {
                 var r = Jute.read(body, new ConnectRequest());
                 yield new CreateSessionTxn(r.getTimeOut(), r.getPasswd());
             }
-            case Ops.CLOSE_SESSION -> new CloseSessionTxn(closeSessionEphemerals(req.sessionId(), zxid, overlay));
+            case Ops.CLOSE_SESSION -> {
+                closing.add(req.sessionId());
+                yield new CloseSessionTxn(closeSessionEphemerals(req.sessionId(), zxid, overlay));
+            }
             default -> throw new KeeperError(KeeperError.UNIMPLEMENTED);
         };
     }
@@ -237,6 +246,9 @@ public final class TxnPreparer {
         Paths.validate(path);
         if (lookup(path, overlay) != null) throw new KeeperError(KeeperError.NODE_EXISTS);
         if (parent.ephemeral()) throw new KeeperError(KeeperError.NO_CHILDREN_FOR_EPHEMERALS);
+        if (ephemeral && (closing.contains(req.sessionId()) || !tree.sessions().containsKey(req.sessionId()))) {
+            throw new KeeperError(KeeperError.SESSION_EXPIRED); // an ephemeral must never outlive its session
+        }
         long owner = ephemeral ? req.sessionId() : container ? Node.CONTAINER_OWNER : ttlMode ? (Node.TTL_MASK | ttl) : 0;
         View p = parent.copy(zxid);
         p.cversion = parentCversion + 1;

@@ -336,6 +336,18 @@ class ClientOpsIT {
     }
 
     @Test
+    void noEphemeralAfterCloseSessionInThePipeline() throws Exception {
+        try (RawClient raw = RawClient.connected(HOST, server.port(), 10_000)) {
+            raw.frame(Jute.write(new org.apache.zookeeper.proto.RequestHeader(1, -11))); // closeSession
+            raw.request(2, 1, new org.apache.zookeeper.proto.CreateRequest("/late-ephemeral", null,
+                    new ArrayList<>(Ids.OPEN_ACL_UNSAFE), CreateMode.EPHEMERAL.toFlag()));
+            assertTrue(raw.closedByServer());
+        }
+        zk.sync("/");
+        assertNull(zk.exists("/late-ephemeral", false));
+    }
+
+    @Test
     void oversizedRequestClosesOnlyThatConnection() throws Exception {
         zk.create("/big", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         ZooKeeper bystander = another(null);
