@@ -230,6 +230,37 @@ class ZabEnsembleIT {
         }
     }
 
+    @Test
+    void fiveVotersSurviveLosingTheLeaderAndAnotherServer(@TempDir Path dir) throws Exception {
+        try (ZabEnsemble ens = new ZabEnsemble(dir, 5, 0)) {
+            try {
+                ens.startAll();
+                ZabEnsemble.await(ELECTION, "a leader and four followers",
+                        () -> ens.leader() > 0 && countMode(ens, "follower") == 4);
+                int leader = ens.leader();
+                int[] rest = others(ens, leader);
+                try (ZooKeeper zk = connect(ens.connectString(rest))) {
+                    for (int i = 0; i < 10; i++) {
+                        zk.create("/five" + i, bytes("x" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                    }
+                }
+                ens.kill(leader);
+                ens.kill(rest[0]); // two of five down: three still form a quorum
+                int[] alive = {rest[1], rest[2], rest[3]};
+                try (ZooKeeper zk = connect(ens.connectString(alive))) {
+                    createRetrying(zk, "/fiveAfter", bytes("a"));
+                    for (int i = 0; i < 10; i++) {
+                        assertArrayEquals(bytes("x" + i), zk.getData("/five" + i, false, null));
+                    }
+                }
+                int newLeader = ens.leader();
+                assertTrue(newLeader == alive[0] || newLeader == alive[1] || newLeader == alive[2], "leader " + newLeader);
+            } catch (Throwable t) {
+                throw new AssertionError(t.getMessage() + "\n" + ens.logs(), t);
+            }
+        }
+    }
+
     private static byte[] waitData(ZooKeeper zk, String path) throws Exception {
         ZabEnsemble.await(Duration.ofSeconds(10), path, () -> exists(zk, path));
         return zk.getData(path, false, null);
