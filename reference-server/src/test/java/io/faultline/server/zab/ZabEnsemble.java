@@ -31,6 +31,12 @@ final class ZabEnsemble implements AutoCloseable {
     private final String mainClass;
     private final int hostOffset;
     private final Map<Integer, Process> processes = new TreeMap<>();
+    /** Children still running if the test JVM itself goes away: killed by a shutdown hook. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
+    }
 
     ZabEnsemble(Path dir, int voters, int observers) throws IOException {
         this(dir, voters, observers, "io.faultline.server.Main", 0, 500, 10, 4);
@@ -94,7 +100,9 @@ final class ZabEnsemble implements AutoCloseable {
                 dir.resolve("zoo" + i + ".cfg").toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server" + i + ".log").toFile()));
-        processes.put(i, pb.start());
+        Process p = pb.start();
+        LIVE.add(p);
+        processes.put(i, p);
     }
 
     /** kill -9. */
@@ -103,6 +111,7 @@ final class ZabEnsemble implements AutoCloseable {
         if (p != null) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+            LIVE.remove(p);
         }
     }
 
