@@ -25,7 +25,20 @@ public final class Main implements Callable<Integer> {
     static volatile SystemUnderTest.Factory systems = new Systems();
 
     public static void main(String[] args) {
+        absoluteClassPath();
         System.exit(run(args));
+    }
+
+    /** Node JVMs reuse this class path from other working directories: make `java -jar rel/faultline.jar` absolute. */
+    static void absoluteClassPath() {
+        String cp = System.getProperty("java.class.path", "");
+        StringBuilder abs = new StringBuilder();
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+            if (e.isBlank()) continue;
+            if (!abs.isEmpty()) abs.append(java.io.File.pathSeparator);
+            abs.append(java.nio.file.Path.of(e).toAbsolutePath().normalize());
+        }
+        System.setProperty("java.class.path", abs.toString());
     }
 
     public static int run(String... args) {

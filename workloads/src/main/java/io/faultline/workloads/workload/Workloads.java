@@ -11,6 +11,11 @@ public final class Workloads {
 
     static {
         ALL.put("register", RegisterWorkload::new);
+        ALL.put("set", SetWorkload::new);
+        ALL.put("counter", CounterWorkload::new);
+        ALL.put("queue", QueueWorkload::new);
+        ALL.put("lock", LockWorkload::new);
+        ALL.put("session", SessionWorkload::new);
         ALL.put("noop", NoopWorkload::new);
     }
 

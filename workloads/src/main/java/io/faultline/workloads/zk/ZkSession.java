@@ -185,6 +185,13 @@ public final class ZkSession implements AutoCloseable {
         }
     }
 
+    /** Closes the session (closeSession request) and returns the reply zxid seen last, or -1. */
+    public long closeAndLastZxid() {
+        close();
+        long z = zk.lastZxid();
+        return z > 0 ? z : -1;
+    }
+
     @Override
     public void close() {
         try {
