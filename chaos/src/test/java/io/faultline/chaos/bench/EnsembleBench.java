@@ -64,12 +64,14 @@ public final class EnsembleBench {
 
     /** One round's figures for one system; {@code failure} set if the round could not finish. */
     record Row(String system, int round, double writesPerSec, long writeErrors, double readsPerSec, long readErrors,
-               double p50Ms, double p99Ms, long clientFailoverMs, long serverFailoverMs, String failure) {
+               double p50Ms, double p99Ms, long clientFailoverMs, long serverFailoverMs, String acknowledgedWrites,
+               String failure) {
         String markdown() {
-            if (failure != null) return "| " + system + " | " + round + " | failed: " + failure + " | | | | | |";
-            return String.format("| %s | %d | %.0f%s | %.0f%s | %.2f | %.2f | %s | %s |", system, round, writesPerSec,
+            if (failure != null) return "| " + system + " | " + round + " | failed: " + failure + " | | | | | | |";
+            return String.format("| %s | %d | %.0f%s | %.0f%s | %.2f | %.2f | %s | %s | %s |", system, round, writesPerSec,
                     writeErrors > 0 ? " (" + writeErrors + " errors)" : "", readsPerSec,
-                    readErrors > 0 ? " (" + readErrors + " errors)" : "", p50Ms, p99Ms, ms(clientFailoverMs), ms(serverFailoverMs));
+                    readErrors > 0 ? " (" + readErrors + " errors)" : "", p50Ms, p99Ms, ms(clientFailoverMs),
+                    ms(serverFailoverMs), acknowledgedWrites);
         }
 
         private static String ms(long v) {
@@ -94,8 +96,9 @@ public final class EnsembleBench {
         }
         System.out.println();
         System.out.println("| system | round | async setData ops/s | async getData ops/s | sync setData p50 ms | p99 ms "
-                + "| kill -9 leader → first write (client) ms | → new leader serving (server) ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + "| kill -9 leader → first write (client) ms | → new leader serving (server) ms "
+                + "| acknowledged setData kept after failover |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         rows.forEach(r -> System.out.println(r.markdown()));
         System.exit(0); // ZooKeeper client threads are not all daemons
     }
@@ -133,33 +136,55 @@ public final class EnsembleBench {
                 long writeErrors;
                 long readErrors;
                 double[] latency;
+                long acked; // setData calls answered OK: each must have bumped /bench's version
                 try (ZooKeeper zk = connect(followerOnly)) {
                     zk.create("/bench", VALUE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                    asyncSetData(zk, ops / 2, new AtomicLong()); // warm-up for the JIT on both sides
-                    asyncGetData(zk, ops / 2, new AtomicLong());
                     AtomicLong errors = new AtomicLong();
+                    asyncSetData(zk, ops / 2, errors); // warm-up for the JIT on both sides
+                    acked = ops / 2 - errors.get();
+                    asyncGetData(zk, ops / 2, new AtomicLong());
+                    errors.set(0);
                     writes = asyncSetData(zk, ops, errors);
                     writeErrors = errors.get();
+                    acked += ops - writeErrors;
                     errors.set(0);
                     reads = asyncGetData(zk, ops * 2, errors);
                     readErrors = errors.get();
-                    latency = syncSetData(zk, Math.max(1000, ops / 10));
+                    int syncOps = Math.max(1000, ops / 10);
+                    latency = syncSetData(zk, syncOps);
+                    acked += syncOps;
                 }
                 long[] failover = failover(cluster, leader, survivors);
+                acked += failover[2];
+                // A setData that failed with connection loss during failover may still have applied: version >= acked.
+                long version = versionAfterSync(survivors);
+                String kept = version >= acked ? "yes (version " + version + " ≥ " + acked + " acked)"
+                        : "NO: version " + version + " < " + acked + " acked";
                 return new Row(name, round, writes, writeErrors, reads, readErrors, latency[0], latency[1],
-                        failover[0], failover[1], null);
+                        failover[0], failover[1], kept, null);
             } catch (Exception | AssertionError e) {
                 String logs = cluster.nodes().stream()
                         .map(n -> "--- " + n + " log tail:\n" + ((AbstractNode) n).logTail(20))
                         .collect(Collectors.joining("\n"));
                 System.err.println(name + " round " + round + " failed: " + e + "\n" + logs);
-                return new Row(name, round, 0, 0, 0, 0, 0, 0, -1, -1, e.toString().replace('|', '/').replace('\n', ' '));
+                return new Row(name, round, 0, 0, 0, 0, 0, 0, -1, -1, "", e.toString().replace('|', '/').replace('\n', ' '));
             }
         }
     }
 
+    /** /bench's version as a survivor sees it after a sync. */
+    static long versionAfterSync(List<Node> survivors) throws Exception {
+        String cs = survivors.stream().map(n -> hostPort(n.clientAddress())).collect(Collectors.joining(","));
+        try (ZooKeeper zk = connect(cs)) {
+            CountDownLatch synced = new CountDownLatch(1);
+            zk.sync("/bench", (rc, path, ctx) -> synced.countDown(), null);
+            if (!synced.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("sync after failover not answered in 30 s");
+            return zk.exists("/bench", false).getVersion();
+        }
+    }
+
     /**
-     * Kills the leader with SIGKILL; returns {client ms, server ms}: a client on the survivors' real addresses
+     * Kills the leader with SIGKILL; returns {client ms, server ms, setData calls acknowledged}: a client on the survivors' real addresses
      * retries a sync setData every 5 ms, a poller asks both survivors' srvr every 5 ms.
      */
     static long[] failover(Cluster cluster, Node leader, List<Node> survivors) throws Exception {
@@ -191,7 +216,7 @@ public final class EnsembleBench {
             }
             long server = serverSide.get();
             if (cluster.leaders().size() > 1) throw new AssertionError("two leaders after failover: " + AbstractCluster.describe(cluster.statuses()));
-            return new long[] {clientSide, server};
+            return new long[] {clientSide, server, clientSide >= 0 ? 2 : 1};
         }
     }
 
