@@ -359,22 +359,22 @@ public final class SessionChecker implements Checker {
             }
             run.t(Guarantee.SEQUENTIAL_READS).checked++;
             flagged |= checkReadValue(run, c, key, m);
-            // The read is served from the committed prefix at its reply zxid, and the session's earlier
-            // ops already put it at zxid pos: the version returned must still be current at both.
-            long servedAt = z != null ? Math.max(z, m) : m;
+            // The session's earlier replies put it at zxid pos (a server's reply zxid is its last applied
+            // zxid, and later requests, also after a reconnect, are served from states at least that new):
+            // the version returned must still be current at pos. The read's own reply zxid only bounds later
+            // ops, since a server may apply a commit between reading and stamping the reply.
             KeyWrites kw = run.keyWrites.get(key);
             if (kw != null && !flagged) {
                 int i = kw.firstAfter(m);
-                if (i < kw.zxids.length && Math.max(pos, servedAt) >= kw.zxids[i]) {
+                if (i < kw.zxids.length && pos >= kw.zxids[i]) {
                     Call newer = kw.calls[i];
-                    boolean byPos = pos >= kw.zxids[i];
                     run.fail(Guarantee.SEQUENTIAL_READS, describe(c) + " returned version " + hex(m) + " of key " + key
-                            + ", but " + (byPos ? "the session had already reached zxid " + hex(pos) + " (" + describe(posCall) + ")"
-                            : "it was served at zxid " + hex(servedAt)) + ", after " + describe(newer)
-                            + " overwrote it at zxid " + hex(kw.zxids[i]),
-                            byPos ? posCall.end() : null, newer.end(), c.start(), c.end());
+                            + ", but the session had already reached zxid " + hex(pos) + " (" + describe(posCall)
+                            + "), after " + describe(newer) + " overwrote it at zxid " + hex(kw.zxids[i]),
+                            posCall.end(), newer.end(), c.start(), c.end());
                 }
             }
+            long servedAt = z != null ? Math.max(z, m) : m;
             if (servedAt > pos) {
                 pos = servedAt;
                 posCall = c;

@@ -179,6 +179,8 @@ class SessionCheckerTest {
         h.invoke(1, "read", null, H.f().key("x").session(2));
         h.ok(1, "read", 1L, H.f().key("x").session(2).zxid(4).x("mzxid", 4L));
         assertEquals(Verdict.VALID, new SessionChecker().check(h.ops()).verdict());
+        h.invoke(2, "read", null, H.f().key("y").session(3));
+        h.ok(2, "read", null, H.f().key("y").session(3).zxid(5).x("mzxid", 0L)); // the session is at zxid 5
         h.invoke(2, "read", null, H.f().key("x").session(3));
         long stale = h.ok(2, "read", null, H.f().key("x").session(3).zxid(5).x("mzxid", 0L));
         assertTrue(only(new SessionChecker().check(h.ops()), "sequential-reads").witnesses().contains(stale));
