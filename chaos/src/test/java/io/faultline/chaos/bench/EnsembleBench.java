@@ -64,13 +64,14 @@ public final class EnsembleBench {
 
     /** One round's figures for one system; {@code failure} set if the round could not finish. */
     record Row(String system, int round, double writesPerSec, long writeErrors, double readsPerSec, long readErrors,
-               double p50Ms, double p99Ms, long clientFailoverMs, long serverFailoverMs, String acknowledgedWrites,
+               double p50Ms, double p99Ms, double leaderP50Ms, double leaderP99Ms, long clientFailoverMs, long serverFailoverMs, String acknowledgedWrites,
                String failure) {
         String markdown() {
             if (failure != null) return "| " + system + " | " + round + " | failed: " + failure + " | | | | | | |";
-            return String.format("| %s | %d | %.0f%s | %.0f%s | %.2f | %.2f | %s | %s | %s |", system, round, writesPerSec,
-                    writeErrors > 0 ? " (" + writeErrors + " errors)" : "", readsPerSec,
-                    readErrors > 0 ? " (" + readErrors + " errors)" : "", p50Ms, p99Ms, ms(clientFailoverMs),
+            return String.format("| %s | %d | %.0f%s | %.0f%s | %.2f / %.2f | %.2f / %.2f | %s | %s | %s |", system, round,
+                    writesPerSec, writeErrors > 0 ? " (" + writeErrors + " errors)" : "", readsPerSec,
+                    readErrors > 0 ? " (" + readErrors + " errors)" : "", p50Ms, p99Ms, leaderP50Ms, leaderP99Ms,
+                    ms(clientFailoverMs),
                     ms(serverFailoverMs), acknowledgedWrites);
         }
 
@@ -95,7 +96,8 @@ public final class EnsembleBench {
             }
         }
         System.out.println();
-        System.out.println("| system | round | async setData ops/s | async getData ops/s | sync setData p50 ms | p99 ms "
+        System.out.println("| system | round | async setData ops/s | async getData ops/s | sync setData p50 / p99 ms "
+                + "| same, client on the leader "
                 + "| kill -9 leader → first write (client) ms | → new leader serving (server) ms "
                 + "| acknowledged setData kept after failover |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -154,6 +156,13 @@ public final class EnsembleBench {
                     latency = syncSetData(zk, syncOps);
                     acked += syncOps;
                 }
+                // The same sync loop against the leader itself: separates forwarding cost from commit cost.
+                double[] leaderLatency;
+                try (ZooKeeper zk = connect(hostPort(leader.clientAddress()))) {
+                    int syncOps = Math.max(1000, ops / 10);
+                    leaderLatency = syncSetData(zk, syncOps);
+                    acked += syncOps;
+                }
                 long[] failover = failover(cluster, leader, survivors);
                 acked += failover[2];
                 // A setData that failed with connection loss during failover may still have applied: version >= acked.
@@ -161,13 +170,13 @@ public final class EnsembleBench {
                 String kept = version >= acked ? "yes (version " + version + " ≥ " + acked + " acked)"
                         : "NO: version " + version + " < " + acked + " acked";
                 return new Row(name, round, writes, writeErrors, reads, readErrors, latency[0], latency[1],
-                        failover[0], failover[1], kept, null);
+                        leaderLatency[0], leaderLatency[1], failover[0], failover[1], kept, null);
             } catch (Exception | AssertionError e) {
                 String logs = cluster.nodes().stream()
                         .map(n -> "--- " + n + " log tail:\n" + ((AbstractNode) n).logTail(20))
                         .collect(Collectors.joining("\n"));
                 System.err.println(name + " round " + round + " failed: " + e + "\n" + logs);
-                return new Row(name, round, 0, 0, 0, 0, 0, 0, -1, -1, "", e.toString().replace('|', '/').replace('\n', ' '));
+                return new Row(name, round, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, "", e.toString().replace('|', '/').replace('\n', ' '));
             }
         }
     }
