@@ -1,0 +1,16 @@
+package io.faultline.workloads.e2e;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Register workload, 3-node reference ensemble (ZAB) on the process backend, partitions and kills. */
+class ReferenceRegisterIT {
+    @TempDir
+    Path store;
+
+    @Test
+    void registerUnderPartitionsAndKills() throws Exception {
+        EndToEnd.runAndCheck(EndToEnd.options("reference", "process", store, 12));
+    }
+}
