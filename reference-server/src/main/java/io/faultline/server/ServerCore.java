@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
@@ -64,8 +65,24 @@ public final class ServerCore implements AutoCloseable {
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final long startedMillis = System.currentTimeMillis();
 
+    /**
+     * Replication hook for sync() on a server that does not assign zxids (ZAB follower/observer): the reply must
+     * wait for a round trip through the leader. Absent (null) on standalone servers and the ZAB leader, where the
+     * local barrier (everything assigned so far is applied) is the leader's.
+     */
+    public interface SyncBarrier {
+        /**
+         * Called on the core thread for each client sync. Must eventually call exactly one of, from any thread:
+         * {@code caughtUp.accept(zxid)} once everything the leader had committed before answering is at most
+         * {@code zxid} and has been handed to {@link #deliverCommitted} (the sync is answered once zxid is applied),
+         * or {@code failed.run()} when no leader can answer (the client's connection is closed: ConnectionLoss).
+         */
+        void sync(LongConsumer caughtUp, Runnable failed);
+    }
+
     // core-confined state
     private WritePath writePath;
+    private SyncBarrier syncBarrier;
     private long lastAssignedZxid;
     private final Map<Long, ClientConnection> sessionConnections = new HashMap<>();
     private final Map<Long, Long> sessionDeadlines = new HashMap<>();
@@ -160,6 +177,11 @@ public final class ServerCore implements AutoCloseable {
             preparer.reset();
             lastAssignedZxid = Math.max(lastAssignedZxid, tree.lastProcessedZxid());
         });
+    }
+
+    /** Installs (or with null removes) the sync hook; see {@link SyncBarrier}. Thread-safe. */
+    public void setSyncBarrier(SyncBarrier barrier) {
+        enqueue(() -> syncBarrier = barrier);
     }
 
     /** Installs the write path before {@link #start()} (no enqueue needed). */
@@ -328,9 +350,18 @@ public final class ServerCore implements AutoCloseable {
                 write(conn, new ClientRequest(conn.sessionId, xid, type, body, List.copyOf(conn.authInfo)));
             }
             case SYNC -> {
-                p.barrierZxid = lastAssignedZxid;
                 syncWaiters.add(conn);
-                drain(conn);
+                SyncBarrier remote = syncBarrier;
+                if (remote == null) {
+                    p.barrierZxid = lastAssignedZxid;
+                    drain(conn);
+                } else {
+                    p.barrierZxid = Long.MAX_VALUE; // held (with everything behind it) until the leader answers
+                    remote.sync(zxid -> enqueue(() -> {
+                        p.barrierZxid = zxid;
+                        drain(conn);
+                    }), () -> enqueue(() -> conn.close("sync could not reach the leader")));
+                }
             }
             default -> { }
         }
@@ -427,6 +458,7 @@ public final class ServerCore implements AutoCloseable {
                 var r = Jute.read(body, new ExistsRequest());
                 Paths.validate(r.getPath());
                 Node n = tree.get(r.getPath());
+                if (n != null) Acls.check(n.acl(), Acls.READ, conn.authInfo); // before the watch, as ZooKeeper
                 if (r.getWatch()) { watches.addData(r.getPath(), conn); watchCount = watches.count(); }
                 if (n == null) throw new KeeperError(KeeperError.NO_NODE);
                 yield new Record[] {new ExistsResponse(n.stat())};
@@ -501,7 +533,10 @@ public final class ServerCore implements AutoCloseable {
             }
             case Ops.WHO_AM_I -> {
                 var infos = new ArrayList<ClientInfo>();
-                for (Id id : conn.authInfo) {
+                var ids = new ArrayList<Id>();
+                for (Id id : conn.authInfo) if (!id.getScheme().equals("ip")) ids.add(id);
+                for (Id id : conn.authInfo) if (id.getScheme().equals("ip")) ids.add(id); // ZooKeeper lists ip last
+                for (Id id : ids) {
                     String user = id.getScheme().equals("digest") ? id.getId().split(":", 2)[0] : id.getId();
                     infos.add(new ClientInfo(id.getScheme(), user));
                 }

@@ -265,16 +265,26 @@ class ClientOpsIT {
         List<ACL> otherIp = Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("ip", "10.1.2.3")));
         zk.create("/ipacl2", b("i"), otherIp, CreateMode.PERSISTENT);
         assertThrows(KeeperException.NoAuthException.class, () -> zk.getData("/ipacl2", false, null));
+        assertThrows(KeeperException.NoAuthException.class, () -> zk.exists("/acl", false), "exists checks READ");
+        assertNull(zk.exists("/acl/missing", false));
         BlockingQueue<WatchedEvent> anonymousEvents = new LinkedBlockingQueue<>();
         BlockingQueue<WatchedEvent> aliceEvents = new LinkedBlockingQueue<>();
-        assertNotNull(zk.exists("/acl", anonymousEvents::add)); // exists needs no permission
-        alice.getData("/acl", aliceEvents::add, null);
-        alice.setData("/acl", b("t"), -1);
+        alice.create("/acl3", b("s"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertNotNull(zk.exists("/acl3", anonymousEvents::add));
+        alice.setACL("/acl3", aliceOnly, -1); // setACL fires nothing
+        alice.getData("/acl3", aliceEvents::add, null);
+        alice.setData("/acl3", b("t"), -1);
         assertEquals(EventType.NodeDataChanged, aliceEvents.poll(5, TimeUnit.SECONDS).getType());
-        zk.sync("/acl");
+        zk.sync("/acl3");
         assertNull(anonymousEvents.poll(200, TimeUnit.MILLISECONDS), "no notification without READ on the node");
+        var mixed = new ArrayList<ACL>(Ids.READ_ACL_UNSAFE);
+        mixed.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", digest)));
+        alice.create("/masked", null, mixed, CreateMode.PERSISTENT);
+        assertEquals("alice:x", zk.getACL("/masked", new Stat()).get(1).getId().getId(), "digest masked without ADMIN");
+        assertEquals(digest, alice.getACL("/masked", new Stat()).get(1).getId().getId());
         var who = alice.whoAmI();
-        assertTrue(who.stream().anyMatch(ci -> ci.getAuthScheme().equals("digest") && ci.getUser().equals("alice")), who.toString());
+        assertEquals("digest alice, ip 127.0.0.1", who.stream().map(ci -> ci.getAuthScheme() + " " + ci.getUser())
+                .collect(java.util.stream.Collectors.joining(", ")), "ZooKeeper's order");
     }
 
     @Test
