@@ -31,6 +31,8 @@ final class ZabEnsemble implements AutoCloseable {
     private final String mainClass;
     private final int hostOffset;
     private final Map<Integer, Process> processes = new TreeMap<>();
+    /** Extra JVM options (e.g. -D test hooks) per server, used by later {@link #start(int)}s. */
+    private final Map<Integer, List<String>> jvmOptions = new TreeMap<>();
     /** Children still running if the test JVM itself goes away: killed by a shutdown hook. */
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -93,11 +95,17 @@ final class ZabEnsemble implements AutoCloseable {
         }
     }
 
+    void jvmOptions(int i, String... options) {
+        jvmOptions.put(i, List.of(options));
+    }
+
     void start(int i) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), mainClass,
-                dir.resolve("zoo" + i + ".cfg").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions.getOrDefault(i, List.of()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass,
+                dir.resolve("zoo" + i + ".cfg").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server" + i + ".log").toFile()));
         Process p = pb.start();

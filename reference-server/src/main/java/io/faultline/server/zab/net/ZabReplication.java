@@ -17,6 +17,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Wires a {@link ZabNode} into the standalone server's seams ({@code docs/reference-server-design.md}):
  * the leader's commit stage is ZAB ({@link TxnCommitter}: propose, quorum ACK, commit), every server applies
  * committed transactions through {@link ServerCore#deliverCommitted}, learners forward writes to the leader, and
- * a server serves clients only while it is in a synced quorum ({@link ServerCore#setServing}).
+ * a server serves clients only while it is in a synced quorum ({@link ServerCore#setServing}). On learners a client's
+ * sync() goes through the leader ({@link ServerCore.SyncBarrier}, {@link ZabNode#sync}).
  *
  * <p>The ServerCore must start from an empty tree: ZAB replays the whole replicated history into it.
  */
@@ -36,6 +43,27 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
     private final ZabNode node;
     private final WritePath forwarding;
     private final WritePath refusing;
+    /** Learner syncs waiting for the leader's answer, by sync id (put on the core thread, completed on ZAB's). */
+    private final Map<Long, PendingSync> syncs = new ConcurrentHashMap<>();
+    private final AtomicLong nextSyncId = new AtomicLong();
+    /** Zxid of the last committed entry handed towards the core (ZAB thread). */
+    private long lastDeliveredZxid;
+    private final ServerCore.SyncBarrier syncThroughLeader = this::syncThroughLeader;
+
+    /**
+     * TEST HOOK, off unless set: {@value #APPLY_DELAY_PROPERTY}=N makes this server hand each committed transaction to
+     * the core N ms late while it is not the leader (a follower/observer whose apply lags), in commit order, so
+     * tests can show what sync() is for. Never set in production.
+     */
+    public static final String APPLY_DELAY_PROPERTY = "faultline.server.test.learnerApplyDelayMs";
+    private final long applyDelayNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong(APPLY_DELAY_PROPERTY, 0));
+    private final LinkedBlockingQueue<DelayedApply> delayedApplies = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+    private Thread delayedApplyThread;
+
+    private record PendingSync(LongConsumer caughtUp, Runnable failed) {}
+
+    private record DelayedApply(long dueNanos, Txn txn) {}
 
     public ZabReplication(QuorumConfig qc, ServerCore core) throws IOException {
         this.core = core;
@@ -49,8 +77,14 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
         this.refusing = request -> log.debug("not serving: dropping a write of session 0x{}",
                 Long.toHexString(request.sessionId()));
         core.initWritePath(refusing);
+        core.setSyncBarrier(syncThroughLeader);
         core.setSessionAuthority(false);
         core.setServing(false, "looking");
+        if (applyDelayNanos > 0) {
+            log.warn("test hook {}: committed transactions are applied {} ms late on this server while not leading",
+                    APPLY_DELAY_PROPERTY, TimeUnit.NANOSECONDS.toMillis(applyDelayNanos));
+            delayedApplyThread = Thread.ofPlatform().daemon().name("zab-delayed-apply").start(this::delayedApplyLoop);
+        }
     }
 
     public void start() throws IOException {
@@ -77,7 +111,54 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
 
     @Override
     public void apply(LogEntry entry) {
-        core.deliverCommitted(Txn.deserialize(entry.data()));
+        lastDeliveredZxid = entry.zxid();
+        deliver(Txn.deserialize(entry.data()), node.state() != ServerState.LEADING);
+    }
+
+    /** To the core in commit order; through the test hook's delay line when it is on. */
+    private void deliver(Txn txn, boolean mayLag) {
+        if (applyDelayNanos <= 0) {
+            core.deliverCommitted(txn);
+        } else {
+            delayedApplies.add(new DelayedApply(System.nanoTime() + (mayLag ? applyDelayNanos : 0), txn));
+        }
+    }
+
+    private void delayedApplyLoop() {
+        while (!closed) {
+            try {
+                DelayedApply d = delayedApplies.take();
+                long wait = d.dueNanos() - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                core.deliverCommitted(d.txn());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A client sync on a learner (core thread): the leader answers after everything it proposed before has been
+     * committed to us (FIFO on our link), so when {@link #syncDone} runs every such commit has been handed to the
+     * core; the core answers the client once it has applied up to that point. No leader → the sync fails.
+     */
+    private void syncThroughLeader(LongConsumer caughtUp, Runnable failed) {
+        long id = nextSyncId.incrementAndGet();
+        syncs.put(id, new PendingSync(caughtUp, failed));
+        node.sync(id, ok -> {
+            if (!ok) {
+                failSync(id);
+            }
+        });
+    }
+
+    private void failSync(long id) {
+        PendingSync s = syncs.remove(id);
+        if (s != null) {
+            s.failed().run();
+        }
     }
 
     @Override
@@ -97,17 +178,22 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
         if (!serving) {
             core.setSessionAuthority(false);
             core.setWritePath(refusing);
+            core.setSyncBarrier(syncThroughLeader);
+            // The leader we asked is gone: those syncs are never answered as done (the client sees ConnectionLoss).
+            List.copyOf(syncs.keySet()).forEach(this::failSync);
             core.setServing(false, state.mode());
             return;
         }
         if (state == ServerState.LEADING) {
             // As in ZooKeeper the leader's zxid becomes (epoch, 0) once established, so the core's next assigned
             // zxid is (epoch, 1): the one ZAB will give the first proposal of the epoch.
-            core.deliverCommitted(new Txn(0, 0, Zxid.make(epoch, 0), System.currentTimeMillis(), new TxnBody.ErrorTxn(0)));
+            deliver(new Txn(0, 0, Zxid.make(epoch, 0), System.currentTimeMillis(), new TxnBody.ErrorTxn(0)), false);
             core.setWritePath(core.localWritePath(this));
+            core.setSyncBarrier(null); // the leader's own barrier: everything it assigned is applied
             core.setSessionAuthority(true);
         } else {
             core.setWritePath(forwarding);
+            core.setSyncBarrier(syncThroughLeader);
             core.setSessionAuthority(false);
         }
         core.setServing(true, state.mode());
@@ -124,7 +210,10 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
 
     @Override
     public void syncDone(long syncId) {
-        // ServerCore answers sync() locally; see the report / design doc.
+        PendingSync s = syncs.remove(syncId);
+        if (s != null) {
+            s.caughtUp().accept(lastDeliveredZxid);
+        }
     }
 
     @Override
@@ -143,7 +232,11 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
 
     @Override
     public void close() {
+        closed = true;
         node.close();
+        if (delayedApplyThread != null) {
+            delayedApplyThread.interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- forwarded request encoding
