@@ -39,7 +39,7 @@ class BadArgumentsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"test", "analyze", "compare", "serve", "demo"})
+    @CsvSource({"test", "analyze", "compare", "serve", "demo", "check"})
     void everyCommandHasHelp(String command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new PrintStream(out, true), new PrintStream(new ByteArrayOutputStream(), true), command, "--help");

@@ -69,6 +69,22 @@ class RegisterWorkloadIT {
     }
 
     @Test
+    void leaderReadsGoToTheLeaderAndAreCheckedAsLinearizable() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper("127.0.4.4", tmp.resolve("zk"))) {
+            TestResult r = new TestRunner((o, dir) -> zk, new PrintStream(PrintStream.nullOutputStream()))
+                    .run(options(tmp.resolve("store"), "leader", Duration.ofSeconds(2)));
+            List<Op> reads = HistoryFiles.read(r.runDir().resolve(Store.HISTORY)).ops().stream()
+                    .filter(o -> o.f().equals("read") && o.type() == OpType.OK).toList();
+            assertTrue(reads.size() > 20);
+            for (Op rd : reads) {
+                assertEquals("leader", rd.get("read-mode"));
+                assertEquals("n1", rd.node());
+            }
+            assertNotEquals(Verdict.INVALID, r.verdict(), r.explanation());
+        }
+    }
+
+    @Test
     void aServerCrashGivesIndeterminateOpsAndFreshProcesses() throws Exception {
         try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper("127.0.4.2", tmp.resolve("zk"))) {
             Thread crasher = Thread.ofVirtual().start(() -> {
