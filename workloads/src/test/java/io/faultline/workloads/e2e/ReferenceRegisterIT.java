@@ -11,8 +11,7 @@ class ReferenceRegisterIT {
 
     @Test
     void registerUnderPartitionsAndKills() throws Exception {
-        // writes must be linearizable; stale sync reads (found by `faultline demo`: an isolated follower answers
-        // sync from its own state) are reported but not yet a failure here, until the reference server forwards sync
-        EndToEnd.runAndCheck(EndToEnd.options("reference", "process", store, 12), false);
+        // the same bar as Apache ZooKeeper: writes and sync reads linearizable (sync goes through the leader)
+        EndToEnd.runAndCheck(EndToEnd.options("reference", "process", store, 12));
     }
 }
