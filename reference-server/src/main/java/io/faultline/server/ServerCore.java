@@ -371,7 +371,9 @@ public final class ServerCore implements AutoCloseable {
         try {
             writePath.write(request);
         } catch (IOException | RuntimeException e) {
-            conn.close("malformed " + opName(request.opcode()) + " request: " + e.getMessage());
+            // a truncated body surfaces as an EOFException with no message: name the exception then
+            conn.close("malformed " + opName(request.opcode()) + " request: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         }
     }
 
