@@ -4,13 +4,6 @@ import io.faultline.server.tree.DataTree;
 import io.faultline.server.zab.net.QuorumConfig;
 import io.faultline.server.zab.net.ZabReplication;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +18,7 @@ public final class ReplicatedServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerCore core;
     private final ZabReplication zab;
-    private final ServerSocket listener;
-    private final Map<InetAddress, AtomicInteger> perHost = new ConcurrentHashMap<>();
+    private final ClientListener listener;
     private volatile boolean closed;
 
     private ReplicatedServer(ServerConfig config) throws IOException {
@@ -36,57 +28,31 @@ public final class ReplicatedServer implements AutoCloseable {
         this.core = new ServerCore(config, new DataTree());
         this.zab = new ZabReplication(qc, core);
         core.start();
-        this.listener = new ServerSocket();
-        listener.setReuseAddress(true);
+        ClientListener bound = null;
         try {
-            listener.bind(new InetSocketAddress(InetAddress.getByName(config.clientPortAddress()), config.clientPort()), 1024);
+            bound = new ClientListener(config, core);
             zab.start();
         } catch (IOException e) {
             core.close();
             zab.close();
-            listener.close();
+            if (bound != null) bound.close();
             throw new IOException("cannot start server " + qc.myId() + ": " + e.getMessage(), e);
         }
-        Thread.ofPlatform().daemon().name("zk-acceptor").start(this::acceptLoop);
+        this.listener = bound;
+        listener.startAccepting();
         Thread.ofPlatform().daemon().name("zab-session-touch").start(this::touchLoop);
         log.info("server {} of {} voters/{} observers, clients on {}:{}, dataDir {}", qc.myId(),
                 qc.zabConfig().voters().size(), qc.zabConfig().observers().size(), config.clientPortAddress(),
-                listener.getLocalPort(), config.dataDir());
+                listener.port(), config.dataDir());
     }
 
     public static ReplicatedServer start(ServerConfig config) throws IOException {
         return new ReplicatedServer(config);
     }
 
-    public int port() { return listener.getLocalPort(); }
+    public int port() { return listener.port(); }
     public ServerCore core() { return core; }
     public ZabReplication zab() { return zab; }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = listener.accept();
-            } catch (IOException e) {
-                if (!closed) log.error("accept failed", e);
-                return;
-            }
-            try {
-                s.setTcpNoDelay(true);
-                InetAddress addr = s.getInetAddress();
-                AtomicInteger count = perHost.computeIfAbsent(addr, a -> new AtomicInteger());
-                if (config.maxClientCnxns() > 0 && count.get() >= config.maxClientCnxns()) {
-                    log.warn("Too many connections from {} - max is {}", addr, config.maxClientCnxns());
-                    s.close();
-                    continue;
-                }
-                count.incrementAndGet();
-                core.accept(new ClientConnection(s, core, config.juteMaxBuffer(), count::decrementAndGet));
-            } catch (IOException e) {
-                log.warn("setting up connection failed: {}", e.getMessage());
-            }
-        }
-    }
 
     /** Learners report their live sessions to the leader every half tick, as ZooKeeper's PING replies do. */
     private void touchLoop() {
@@ -108,11 +74,7 @@ public final class ReplicatedServer implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        listener.close();
         zab.close();
         core.close();
     }

@@ -4,16 +4,9 @@ import io.faultline.server.persist.SnapshotStore;
 import io.faultline.server.persist.TxnLog;
 import io.faultline.server.tree.DataTree;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +17,9 @@ public final class ZkServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerCore core;
     private final StandaloneCommitter committer;
-    private final ServerSocket listener;
+    private final ClientListener listener;
     private final ExecutorService snapshotWriter;
     private final TxnLog.Recovery recovery;
-    private final Map<InetAddress, AtomicInteger> perHost = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private ZkServer(ServerConfig config) throws IOException {
@@ -57,17 +49,15 @@ public final class ZkServer implements AutoCloseable {
             }
         }));
         core.start();
-        this.listener = new ServerSocket();
-        listener.setReuseAddress(true);
         try {
-            listener.bind(new InetSocketAddress(InetAddress.getByName(config.clientPortAddress()), config.clientPort()), 1024);
+            this.listener = new ClientListener(config, core);
         } catch (IOException e) {
             core.close();
             committer.close();
-            throw new IOException("cannot bind " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
+            throw e;
         }
-        Thread.ofPlatform().daemon().name("zk-acceptor").start(this::acceptLoop);
-        log.info("serving on {}:{} (standalone, dataDir {}, dataLogDir {})", config.clientPortAddress(), listener.getLocalPort(),
+        listener.startAccepting();
+        log.info("serving on {}:{} (standalone, dataDir {}, dataLogDir {})", config.clientPortAddress(), listener.port(),
                 config.dataDir(), config.dataLogDir());
     }
 
@@ -75,35 +65,9 @@ public final class ZkServer implements AutoCloseable {
         return new ZkServer(config);
     }
 
-    public int port() { return listener.getLocalPort(); }
+    public int port() { return listener.port(); }
     public ServerCore core() { return core; }
     public TxnLog.Recovery recovery() { return recovery; }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = listener.accept();
-            } catch (IOException e) {
-                if (!closed) log.error("accept failed", e);
-                return;
-            }
-            try {
-                s.setTcpNoDelay(true);
-                InetAddress addr = s.getInetAddress();
-                AtomicInteger count = perHost.computeIfAbsent(addr, a -> new AtomicInteger());
-                if (config.maxClientCnxns() > 0 && count.get() >= config.maxClientCnxns()) {
-                    log.warn("Too many connections from {} - max is {}", addr, config.maxClientCnxns());
-                    s.close();
-                    continue;
-                }
-                count.incrementAndGet();
-                core.accept(new ClientConnection(s, core, config.juteMaxBuffer(), count::decrementAndGet));
-            } catch (IOException e) {
-                log.warn("setting up connection failed: {}", e.getMessage());
-            }
-        }
-    }
 
     private void fatal() {
         log.error("fatal storage error: stopping the server so that no unlogged write is acknowledged");
@@ -117,11 +81,7 @@ public final class ZkServer implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        listener.close();
         core.close();
         committer.close();
         snapshotWriter.shutdown();
@@ -130,6 +90,6 @@ public final class ZkServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("server on port {} stopped", listener.getLocalPort());
+        log.info("server on port {} stopped", listener.port());
     }
 }
