@@ -53,7 +53,8 @@ public final class RunStats {
                 }
                 continue;
             }
-            if (op.process() >= Interpreter.EVENT_PROCESS_BASE) continue;
+            // events, and the workers' closes of sessions they gave up, are no client ops
+            if (op.process() >= Interpreter.EVENT_PROCESS_BASE || op.get(Interpreter.CLOSED_BY) != null) continue;
             if (op.isInvoke()) {
                 open.put(op.process(), op);
             } else {

@@ -32,6 +32,9 @@ public final class Interpreter {
     /** Event process ids (watch and session events) are this plus the worker id. */
     public static final long EVENT_PROCESS_BASE = 1_000_000;
     private static final long MAX_IDLE_PARK_NANOS = 50_000_000;
+    /** Extra field marking the close-session entries of sessions the interpreter gave up (not workload ops). */
+    public static final String CLOSED_BY = "closed-by";
+    private static final Map<String, Object> WORKER_CLOSE = Map.of(CLOSED_BY, "worker");
 
     private final Generator generator;
     private final ClientFactory clients;
@@ -119,6 +122,11 @@ public final class Interpreter {
                     continue;
                 }
                 Invocation op = ((Step.Emit) step).op();
+                if (client != null && client.broken()) {
+                    // e.g. its session expired while the worker waited (recovery before the final phase)
+                    retire(client, process);
+                    client = null;
+                }
                 if (client == null) {
                     try {
                         client = clients.open(worker, process, events);
@@ -154,16 +162,36 @@ public final class Interpreter {
                 if (c.type() == OpType.INFO) {
                     // Jepsen: an indeterminate op leaves the process blocked forever; continue as a new one
                     process += concurrency;
-                    closeQuietly(client);
+                    retire(client, process);
                     client = null;
                 } else if (client.broken()) {
-                    closeQuietly(client);
+                    retire(client, process);
                     client = null;
                 }
             }
         } finally {
-            closeQuietly(client);
+            retire(client, process);
         }
+    }
+
+    /**
+     * Closes a worker's client. Closing ends its session (a closeSession, or expiry if that never reaches
+     * the server), and with it the session's ephemerals and locks; the history must say so, or the
+     * checkers would hold the system to a session the worker gave up. So a session's close is recorded as
+     * a close-session (no zxid: when it took effect is unknown) on the worker's current process, which
+     * is idle here (after an info it is already the fresh process).
+     */
+    private void retire(Client client, long process) {
+        if (client == null) return;
+        Long session = client.sessionId();
+        if (session == null || session == 0) {
+            closeQuietly(client);
+            return;
+        }
+        String node = client.node();
+        history.record(OpType.INVOKE, process, "close-session", null, null, node, session, null, WORKER_CLOSE);
+        closeQuietly(client);
+        history.record(OpType.OK, process, "close-session", null, null, node, session, null, WORKER_CLOSE);
     }
 
     private void nemesisLoop() {

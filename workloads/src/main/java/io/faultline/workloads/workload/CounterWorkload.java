@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.zookeeper.KeeperException.Code;
 
-/** A counter in one znode: add = getData + setData(version), retried on BadVersion; reads getData. */
+/** A counter in one znode: add = getData + setData(version), retried on BadVersion; reads getData (after sync in sync mode). */
 public final class CounterWorkload implements Workload {
     static final int MAX_ATTEMPTS = 10;
 
@@ -34,9 +34,16 @@ public final class CounterWorkload implements Workload {
             @Override
             Completion perform(Invocation op) throws Exception {
                 if (op.f().equals("read")) {
+                    // plain reads may be stale (ZooKeeper's sequential consistency), so the counter checker's
+                    // lower bound holds only for sync reads (or reads the leader serves)
+                    if (o.readMode().equals("sync")) {
+                        Reply sync = s.sync(path);
+                        if (!sync.ok()) return ZkClients.error(null, sync.code(), false, s, sync.zxid()).with("read-mode", o.readMode());
+                    }
                     Reply r = s.getData(path, false);
-                    if (!r.ok()) return ZkClients.error(null, r.code(), false, s, r.zxid());
-                    return ZkClients.ok(ZkClients.decode(r.data()), s, r.zxid(), Map.of("mzxid", r.stat().getMzxid(), "version", r.stat().getVersion()));
+                    if (!r.ok()) return ZkClients.error(null, r.code(), false, s, r.zxid()).with("read-mode", o.readMode());
+                    return ZkClients.ok(ZkClients.decode(r.data()), s, r.zxid(), Map.of("mzxid", r.stat().getMzxid(),
+                            "version", r.stat().getVersion(), "read-mode", o.readMode()));
                 }
                 long delta = ((Number) op.value()).longValue();
                 for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -41,11 +41,13 @@ public final class LockWorkload implements Workload {
         private final InterProcessMutex mutex;
         private final Endpoint endpoint;
         private final WorkloadOptions o;
+        private final EventSink events;
         private volatile boolean lost;
 
         LockClient(WorkloadOptions o, Endpoint e, String path, EventSink events) throws Exception {
             this.o = o;
             this.endpoint = e;
+            this.events = events;
             curator = CuratorFrameworkFactory.builder().connectString(e.connectString())
                     .sessionTimeoutMs((int) o.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) o.opTimeout().toMillis())
@@ -99,7 +101,16 @@ public final class LockWorkload implements Workload {
         /** After a suspended or lost connection the lock may be gone: start over with a new session. */
         @Override public boolean broken() { return lost; }
 
-        @Override public void close() { curator.close(); }
+        /**
+         * Closing the client gives the lock up (its session and lock node go): recorded as a session loss
+         * first, so the lock checker ends this session's hold here and not at the end of the history.
+         */
+        @Override
+        public void close() {
+            Long session = sessionId();
+            if (session != null && session != 0) events.event("session-event", session, endpoint.node(), Map.of("state", "Closed"));
+            curator.close();
+        }
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 
@@ -54,7 +55,7 @@ public final class RegisterWorkload implements Workload {
             public Client open(int worker, long process, EventSink events) throws Exception {
                 Endpoint e = o.endpointFor(worker);
                 return new RegisterClient(ZkSession.open(e.connectString(), e.node(), o.sessionTimeout(),
-                        o.sessionTimeout(), o.opTimeout(), events), dir, o.readMode());
+                        o.sessionTimeout(), o.opTimeout(), events), dir, o.readMode(), o.leader());
             }
         };
     }
@@ -127,12 +128,15 @@ public final class RegisterWorkload implements Workload {
         private final ZkSession s;
         private final String dir;
         private final String readMode;
+        private final Supplier<Endpoint> leader;
         private boolean timedOut;
+        private boolean leaderMoved;
 
-        RegisterClient(ZkSession s, String dir, String readMode) {
+        RegisterClient(ZkSession s, String dir, String readMode, Supplier<Endpoint> leader) {
             this.s = s;
             this.dir = dir;
             this.readMode = readMode;
+            this.leader = leader;
         }
 
         @Override public String readMode() { return readMode; }
@@ -162,6 +166,13 @@ public final class RegisterWorkload implements Workload {
         private Completion read(String path) throws Exception {
             Map<String, Object> extra = new HashMap<>();
             extra.put("read-mode", readMode);
+            if (readMode.equals("leader") && !servedByLeader()) {
+                // the session's server is no longer (or not certainly) the leader, e.g. after a failover the
+                // client reconnected to the old leader, now a follower: a read there is no leader read
+                leaderMoved = true;
+                return new Completion(io.faultline.checker.history.OpType.FAIL, null, s.node(), s.sessionId(), null,
+                        Map.of("error", "not-leader", "read-mode", readMode));
+            }
             if (readMode.equals("sync")) {
                 Reply sync = s.sync(path);
                 if (!sync.ok()) return ZkClients.error(null, sync.code(), false, s, sync.zxid()).with("read-mode", readMode);
@@ -208,9 +219,16 @@ public final class RegisterWorkload implements Workload {
             return ZkClients.error(value, w.code(), true, s, w.zxid());
         }
 
+        /** Whether the single node that reports itself leader right now is the one this session talks to. */
+        private boolean servedByLeader() {
+            Endpoint l = leader == null ? null : leader.get();
+            return l != null && l.node().equals(s.node());
+        }
+
+        /** Also broken when the leader moved: the worker reconnects to the new one. */
         @Override
         public boolean broken() {
-            return timedOut || s.expired();
+            return timedOut || leaderMoved || s.expired();
         }
 
         @Override

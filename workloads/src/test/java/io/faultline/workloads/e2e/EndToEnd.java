@@ -40,9 +40,10 @@ final class EndToEnd {
                 || h.stream().anyMatch(op -> op.isNemesis() && op.f().equals("start-kill")), "nemesis ops in the history");
         assertTrue(h.stream().anyMatch(op -> op.isNemesis() && op.f().equals("heal-all")));
         // clients made progress and recorded what the checkers need
-        long ok = h.stream().filter(op -> op.type() == OpType.OK && op.process() < 1_000_000).count();
+        long ok = h.stream().filter(op -> op.type() == OpType.OK && op.process() < 1_000_000 && op.get("closed-by") == null).count();
         assertTrue(ok > LIMIT.toSeconds() * 10, ok + " ok ops");
-        assertTrue(h.stream().filter(op -> op.type() == OpType.OK && op.process() < 1_000_000)
+        // (a worker's close of a session it gives up has no reply zxid: when it took effect is unknown)
+        assertTrue(h.stream().filter(op -> op.type() == OpType.OK && op.process() < 1_000_000 && !op.f().equals("close-session"))
                 .allMatch(op -> op.session() != null && op.zxid() != null && op.node() != null));
         for (String f : List.of(Store.TEST, Store.RESULTS, Store.REPORT, Store.NEMESIS)) {
             assertTrue(Files.size(r.runDir().resolve(f)) > 0, f);
