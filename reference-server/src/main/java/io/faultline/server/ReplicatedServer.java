@@ -3,6 +3,7 @@ package io.faultline.server;
 import io.faultline.server.tree.DataTree;
 import io.faultline.server.zab.net.QuorumConfig;
 import io.faultline.server.zab.net.ZabReplication;
+import io.faultline.server.zab.net.ZabStorage;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,22 @@ public final class ReplicatedServer implements AutoCloseable {
     private ReplicatedServer(ServerConfig config) throws IOException {
         this.config = config;
         QuorumConfig qc = QuorumConfig.from(config);
-        // ZAB's own history is the source of truth: the tree is rebuilt from it, so it starts empty.
-        this.core = new ServerCore(config, new DataTree());
-        this.zab = new ZabReplication(qc, core);
+        // ZAB's durable history is the source of truth: the tree starts from its snapshot and ZAB applies the rest.
+        ZabStorage storage = new ZabStorage(qc.zabDataDir());
+        ZabStorage.Loaded loaded;
+        try {
+            loaded = storage.load();
+        } catch (IOException | RuntimeException e) {
+            storage.close();
+            throw new IOException("cannot recover server " + qc.myId() + " from " + qc.zabDataDir() + ": "
+                    + e.getMessage(), e);
+        }
+        DataTree tree = loaded.snapshot() == null ? new DataTree() : DataTree.deserializeSnapshot(loaded.snapshot());
+        log.info("server {} recovered: snapshot at 0x{}, {} log entries after it, epochs {}/{}", qc.myId(),
+                Long.toHexString(loaded.state().snapshotZxid()), loaded.state().log().size(),
+                loaded.state().currentEpoch(), loaded.state().acceptedEpoch());
+        this.core = new ServerCore(config, tree);
+        this.zab = new ZabReplication(qc, core, storage, loaded.state());
         core.start();
         ClientListener bound = null;
         try {

@@ -171,6 +171,26 @@ public final class ServerCore implements AutoCloseable {
         enqueue(() -> applyCommitted(txn));
     }
 
+    /**
+     * Replication: replace the whole state with a snapshot (a learner installing its leader's SNAP, while not
+     * serving: no client is connected). Enqueued, so it takes effect in order with {@link #deliverCommitted}.
+     */
+    public void resetState(byte[] snapshot) {
+        enqueue(() -> {
+            tree.replaceWith(DataTree.deserializeSnapshot(snapshot));
+            preparer.reset();
+            lastAssignedZxid = tree.lastProcessedZxid();
+            sessionDeadlines.clear();
+            closingSessions.clear();
+            long now = System.currentTimeMillis();
+            for (SessionInfo s : tree.sessions().values()) sessionDeadlines.put(s.sessionId(), now + s.timeoutMs());
+            watchCount = watches.count();
+            ephemeralCount = countEphemerals();
+            log.info("state replaced by a snapshot at zxid 0x{} ({} nodes, {} sessions)",
+                    Long.toHexString(tree.lastProcessedZxid()), tree.nodeCount(), tree.sessions().size());
+        });
+    }
+
     public void setWritePath(WritePath path) {
         enqueue(() -> {
             writePath = path;

@@ -181,6 +181,18 @@ public final class DataTree {
 
     // ---- snapshots -------------------------------------------------------------------------------------
 
+    /** Becomes a copy of other's state (a replica installing its leader's snapshot); other is not used afterwards. */
+    public void replaceWith(DataTree other) {
+        nodes.clear();
+        nodes.putAll(other.nodes);
+        ephemerals.clear();
+        ephemerals.putAll(other.ephemerals);
+        sessions.clear();
+        sessions.putAll(other.sessions);
+        nodeCount = other.nodeCount;
+        lastProcessedZxid = other.lastProcessedZxid;
+    }
+
     private static final int SNAPSHOT_FORMAT = 1;
 
     /** Serializes the whole state, parents before children. Runs on the core thread (consistent, not fuzzy). */

@@ -14,5 +14,10 @@ public enum InjectedBug {
     /** ZOOKEEPER-2845 family: a follower applies proposals when it receives them, before COMMIT. */
     APPLY_ON_PROPOSAL,
     /** Election ignores epoch and zxid (highest server id wins) and the leader skips the "follower ahead" check. */
-    ELECT_BY_SERVER_ID
+    ELECT_BY_SERVER_ID,
+    /**
+     * State transfer that keeps the learner's own log beyond the snapshot point instead of replacing it (the
+     * "snapshot plus a stale log" family of recovery bugs): diverged proposals survive a SNAP.
+     */
+    SNAP_KEEPS_STALE_LOG
 }

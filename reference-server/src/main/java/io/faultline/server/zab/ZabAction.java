@@ -21,17 +21,28 @@ public sealed interface ZabAction {
     /** Barrier: drop every log entry with zxid &gt; zxid. */
     record TruncateLog(long zxid) implements ZabAction {}
 
-    /** Barrier: replace the whole log (SNAP). */
-    record ReplaceLog(List<LogEntry> history) implements ZabAction {}
+    /**
+     * Barrier (SNAP from the leader): atomically make {@code state}, the application's state after every transaction
+     * up to zxid, the durable snapshot and empty the log; then reset the applied state to it. Later Apply actions
+     * continue from there.
+     */
+    record InstallSnapshot(long zxid, byte[] state) implements ZabAction {}
+
+    /**
+     * Leader: send the learner a SNAP made of the application's state after every transaction up to zxid (the
+     * state every earlier Apply produced), the entries after it and the commit point. The driver serializes its
+     * state, which is exactly at zxid once it has executed the earlier actions.
+     */
+    record SendSnapshot(long to, long zxid, List<LogEntry> entriesAfter, long committedZxid) implements ZabAction {}
+
+    /** Housekeeping, not a barrier: log entries up to zxid are covered by a durable snapshot and may be deleted. */
+    record CompactLog(long zxid) implements ZabAction {}
 
     /** Barrier. */
     record PersistAcceptedEpoch(long epoch) implements ZabAction {}
 
     /** Barrier. */
     record PersistCurrentEpoch(long epoch) implements ZabAction {}
-
-    /** Discard the applied state; the following Apply actions rebuild it from the first entry. */
-    record ResetState() implements ZabAction {}
 
     /** Apply a committed transaction (zxid order, exactly once per state). */
     record Apply(LogEntry entry) implements ZabAction {}

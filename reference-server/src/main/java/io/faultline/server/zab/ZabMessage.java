@@ -31,8 +31,11 @@ public sealed interface ZabMessage {
     /** DIFF: entries to append; entries up to committedZxid are committed. */
     record Diff(List<LogEntry> entries, long committedZxid) implements ZabMessage {}
 
-    /** SNAP: replace the whole history with these entries (state transfer); up to committedZxid committed. */
-    record Snap(List<LogEntry> history, long committedZxid) implements ZabMessage {}
+    /**
+     * SNAP: state transfer. {@code state} is the application's state after every transaction up to snapshotZxid
+     * (opaque to ZAB), {@code entries} the log after it; everything up to committedZxid is committed.
+     */
+    record Snap(long snapshotZxid, byte[] state, List<LogEntry> entries, long committedZxid) implements ZabMessage {}
 
     record NewLeader(long epoch) implements ZabMessage {}
 

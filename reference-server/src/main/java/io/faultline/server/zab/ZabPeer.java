@@ -6,9 +6,10 @@ import io.faultline.server.zab.ZabAction.CloseChannel;
 import io.faultline.server.zab.ZabAction.Established;
 import io.faultline.server.zab.ZabAction.PersistAcceptedEpoch;
 import io.faultline.server.zab.ZabAction.PersistCurrentEpoch;
-import io.faultline.server.zab.ZabAction.ReplaceLog;
+import io.faultline.server.zab.ZabAction.CompactLog;
+import io.faultline.server.zab.ZabAction.InstallSnapshot;
+import io.faultline.server.zab.ZabAction.SendSnapshot;
 import io.faultline.server.zab.ZabAction.RequestForwarded;
-import io.faultline.server.zab.ZabAction.ResetState;
 import io.faultline.server.zab.ZabAction.RoleChanged;
 import io.faultline.server.zab.ZabAction.Send;
 import io.faultline.server.zab.ZabAction.ServingChanged;
@@ -55,9 +56,17 @@ import java.util.TreeSet;
  */
 public final class ZabPeer {
 
-    /** Durable state a peer starts from: what survived on disk. */
-    public record DurableState(long acceptedEpoch, long currentEpoch, List<LogEntry> log) {
-        public static final DurableState EMPTY = new DurableState(0, 0, List.of());
+    /**
+     * Durable state a peer starts from: what survived on disk. {@code snapshotZxid} is the zxid of the durable
+     * snapshot the driver restored the application's state from (0: none, the state is empty); {@code log} holds the
+     * logged entries after it (earlier ones are ignored: the snapshot covers them).
+     */
+    public record DurableState(long acceptedEpoch, long currentEpoch, long snapshotZxid, List<LogEntry> log) {
+        public static final DurableState EMPTY = new DurableState(0, 0, 0, List.of());
+
+        public DurableState(long acceptedEpoch, long currentEpoch, List<LogEntry> log) {
+            this(acceptedEpoch, currentEpoch, 0, log);
+        }
     }
 
     private enum LearnerPhase { DISCOVERY, SYNC, BROADCAST }
@@ -101,7 +110,12 @@ public final class ZabPeer {
     // Mirror of the durable state (the log includes appends not yet known to be durable).
     private long acceptedEpoch;
     private long currentEpoch;
-    private final ArrayList<LogEntry> log = new ArrayList<>();
+    private final ArrayList<LogEntry> log = new ArrayList<>(); // entries after logBase
+    /**
+     * Everything up to here is committed and covered by a snapshot (compacted out of {@link #log}, or installed by
+     * SNAP); a sync that needs older entries is a SNAP. Invariant: logBase &lt;= lastApplied.
+     */
+    private long logBase;
     private long durableZxid;
     private long nextAppendSeq = 1;
     private final TreeMap<Long, Long> appendsInFlight = new TreeMap<>(); // seq -> last zxid of that append
@@ -152,8 +166,13 @@ public final class ZabPeer {
         this.otherServers = cfg.allServers().stream().filter(s -> s != cfg.myId()).toList();
         this.acceptedEpoch = durable.acceptedEpoch();
         this.currentEpoch = durable.currentEpoch();
+        this.logBase = durable.snapshotZxid();
+        this.lastApplied = logBase; // the driver restored its state from that snapshot
         long prev = 0;
         for (LogEntry e : durable.log()) {
+            if (e.zxid() <= logBase) {
+                continue;
+            }
             if (e.zxid() <= prev) {
                 throw new IllegalArgumentException("log zxids not increasing at " + Zxid.hex(e.zxid()));
             }
@@ -257,6 +276,21 @@ public final class ZabPeer {
         }
         if (advanced) {
             onDurable();
+        }
+        return drain();
+    }
+
+    /**
+     * The driver holds a durable snapshot covering every transaction up to zxid: entries up to
+     * min(zxid, lastApplied) leave the in-memory log (a learner that needs them gets a SNAP) and a
+     * {@link CompactLog} tells the driver it may delete them from disk.
+     */
+    public List<ZabAction> compact(long zxid) {
+        long upTo = Math.min(zxid, lastApplied);
+        if (upTo > logBase) {
+            log.subList(0, indexAfter(upTo)).clear();
+            logBase = upTo;
+            out.add(new CompactLog(upTo));
         }
         return drain();
     }
@@ -371,7 +405,12 @@ public final class ZabPeer {
     }
 
     public long lastLoggedZxid() {
-        return log.isEmpty() ? 0 : log.get(log.size() - 1).zxid();
+        return log.isEmpty() ? logBase : log.get(log.size() - 1).zxid();
+    }
+
+    /** Entries up to here are compacted into a snapshot (not in the in-memory log). */
+    public long logBase() {
+        return logBase;
     }
 
     public long durableZxid() {
@@ -399,7 +438,7 @@ public final class ZabPeer {
         return vote;
     }
 
-    /** A copy of the in-memory log. */
+    /** A copy of the in-memory log (the entries after {@link #logBase()}). */
     public List<LogEntry> logSnapshot() {
         return List.copyOf(log);
     }
@@ -697,12 +736,23 @@ public final class ZabPeer {
         if (learnerPhase != LearnerPhase.SYNC) {
             return;
         }
+        if (s.committedZxid() < s.snapshotZxid()) {
+            throw new IllegalStateException("server " + myId + ": SNAP at " + Zxid.hex(s.snapshotZxid())
+                    + " beyond its commit point " + Zxid.hex(s.committedZxid()));
+        }
+        // The snapshot holds committed state only, so it may go back behind what we applied (the leader applied
+        // less) but never contradicts it: we re-apply from there once UPTODATE arrives.
+        List<LogEntry> stale = bugs.contains(InjectedBug.SNAP_KEEPS_STALE_LOG)
+                ? List.copyOf(log.subList(indexAfter(s.snapshotZxid()), log.size())) : List.of();
         log.clear();
-        log.addAll(s.history());
-        out.add(new ReplaceLog(List.copyOf(s.history())));
+        logBase = s.snapshotZxid();
+        lastApplied = logBase;
+        out.add(new InstallSnapshot(s.snapshotZxid(), s.state()));
         allDurable();
-        out.add(new ResetState());
-        lastApplied = 0;
+        if (!stale.isEmpty()) {
+            appendLog(stale);
+        }
+        appendNew(s.entries());
         knownCommitted = s.committedZxid();
     }
 
@@ -969,10 +1019,12 @@ public final class ZabPeer {
         long peerLast = h.ackEpoch.lastZxid();
         int from = indexAfter(common);
         int to = indexAfter(limit);
-        List<LogEntry> missing = List.copyOf(log.subList(from, to));
-        if (missing.size() > cfg.maxDiffEntries()) {
-            send(h.sid, new Snap(List.copyOf(log.subList(0, to)), lastCommitted));
+        if (common < logBase || to - from > cfg.maxDiffEntries()) {
+            // State transfer: our applied state (committed, so a prefix of every learner's future) and the log after it.
+            out.add(new SendSnapshot(h.sid, lastApplied, List.copyOf(log.subList(indexAfter(lastApplied), to)),
+                    lastCommitted));
         } else {
+            List<LogEntry> missing = List.copyOf(log.subList(from, to));
             if (common < peerLast && !bugs.contains(InjectedBug.SKIP_TRUNC)) {
                 send(h.sid, new Trunc(common));
             }
@@ -995,16 +1047,23 @@ public final class ZabPeer {
         return best;
     }
 
+    /** Our last zxid of the epoch; 0 if we have none or cannot tell (compacted): the caller then falls back to SNAP. */
     private long lastInEpoch(long epoch) {
         int i = indexAfter(Zxid.make(epoch, Zxid.MAX_COUNTER)) - 1;
         if (i >= 0 && Zxid.epoch(log.get(i).zxid()) == epoch) {
             return log.get(i).zxid();
+        }
+        if (logBase > 0 && Zxid.epoch(logBase) == epoch && (log.isEmpty() || Zxid.epoch(log.get(0).zxid()) > epoch)) {
+            return logBase;
         }
         return 0;
     }
 
     private long[] epochTails() {
         List<Long> tails = new ArrayList<>();
+        if (logBase > 0 && (log.isEmpty() || Zxid.epoch(log.get(0).zxid()) != Zxid.epoch(logBase))) {
+            tails.add(logBase); // the snapshot's point is part of our history
+        }
         for (int i = 0; i < log.size(); i++) {
             long z = log.get(i).zxid();
             if (i == log.size() - 1 || Zxid.epoch(log.get(i + 1).zxid()) != Zxid.epoch(z)) {

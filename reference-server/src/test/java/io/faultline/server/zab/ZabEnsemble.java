@@ -95,6 +95,26 @@ final class ZabEnsemble implements AutoCloseable {
         }
     }
 
+    /** Appends zoo.cfg lines to every server's configuration (before it starts). */
+    void extraConfig(String lines) throws IOException {
+        for (int i = 1; i <= size(); i++) {
+            Files.writeString(dir.resolve("zoo" + i + ".cfg"), lines + "\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    Path dataDir(int i) {
+        return dir.resolve("server" + i);
+    }
+
+    /** Everything server i logged so far (all its runs). */
+    String log(int i) {
+        try {
+            return Files.readString(dir.resolve("server" + i + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     void jvmOptions(int i, String... options) {
         jvmOptions.put(i, List.of(options));
     }

@@ -6,9 +6,10 @@ import io.faultline.server.zab.ZabAction.CloseChannel;
 import io.faultline.server.zab.ZabAction.Established;
 import io.faultline.server.zab.ZabAction.PersistAcceptedEpoch;
 import io.faultline.server.zab.ZabAction.PersistCurrentEpoch;
-import io.faultline.server.zab.ZabAction.ReplaceLog;
+import io.faultline.server.zab.ZabAction.CompactLog;
+import io.faultline.server.zab.ZabAction.InstallSnapshot;
+import io.faultline.server.zab.ZabAction.SendSnapshot;
 import io.faultline.server.zab.ZabAction.RequestForwarded;
-import io.faultline.server.zab.ZabAction.ResetState;
 import io.faultline.server.zab.ZabAction.RoleChanged;
 import io.faultline.server.zab.ZabAction.Send;
 import io.faultline.server.zab.ZabAction.ServingChanged;
@@ -45,13 +46,13 @@ final class ZabSimulation {
 
     /** Knobs of one run. Times are virtual time units; a core tick is {@link #TICK} units. */
     record Options(int voters, int observers, int chaosTime, int quietTime, double faultRate, boolean crashes,
-            int maxDiffEntries, Set<InjectedBug> bugs) {
+            int maxDiffEntries, boolean snapshots, Set<InjectedBug> bugs) {
         static Options of(int voters, int observers) {
-            return new Options(voters, observers, 4000, 2500, 1.0, true, 6, Set.of());
+            return new Options(voters, observers, 4000, 2500, 1.0, true, 6, true, Set.of());
         }
 
         Options withBugs(InjectedBug... injected) {
-            return new Options(voters, observers, chaosTime, quietTime, faultRate, crashes, maxDiffEntries,
+            return new Options(voters, observers, chaosTime, quietTime, faultRate, crashes, maxDiffEntries, snapshots,
                     Set.of(injected));
         }
     }
@@ -83,6 +84,9 @@ final class ZabSimulation {
     private static final class Disk {
         long acceptedEpoch;
         long currentEpoch;
+        /** The durable snapshot: the applied sequence it stands for (the application state is that sequence). */
+        long snapshotZxid;
+        List<LogEntry> snapshot = List.of();
         final List<LogEntry> durable = new ArrayList<>();
         final List<AppendLog> pending = new ArrayList<>();
         boolean flushScheduled;
@@ -95,7 +99,7 @@ final class ZabSimulation {
         }
 
         ZabPeer.DurableState state() {
-            return new ZabPeer.DurableState(acceptedEpoch, currentEpoch, List.copyOf(durable));
+            return new ZabPeer.DurableState(acceptedEpoch, currentEpoch, snapshotZxid, List.copyOf(durable));
         }
     }
 
@@ -169,6 +173,8 @@ final class ZabSimulation {
     private int faults;
     long steps;
     int elections;
+    /** SNAPs installed by learners (state transfer exercised). */
+    int snapshotsInstalled;
 
     ZabSimulation(long seed, Options options) {
         this.seed = seed;
@@ -203,6 +209,7 @@ final class ZabSimulation {
         }
         scheduleClients();
         scheduleFaults();
+        scheduleSnapshots();
         runUntil(options.chaosTime());
         note("heal all");
         healAll();
@@ -259,8 +266,7 @@ final class ZabSimulation {
 
     private void boot(Node n) {
         n.incarnation++;
-        n.applied.clear();
-        n.register = 0;
+        restoreState(n, n.disk.snapshot); // the driver restores the application from the durable snapshot
         n.serving = false;
         n.pendingReads.clear();
         n.peer = new ZabPeer(n.cfg, n.disk.state()).inject(options.bugs().toArray(InjectedBug[]::new));
@@ -412,11 +418,31 @@ final class ZabSimulation {
                     n.disk.flushPending();
                     n.disk.durable.removeIf(e -> e.zxid() > t.zxid());
                 }
-                case ReplaceLog r -> {
-                    n.disk.pending.clear();
+                case InstallSnapshot is -> {
+                    List<LogEntry> state = decodeState(is.state());
+                    long last = state.isEmpty() ? 0 : state.get(state.size() - 1).zxid();
+                    if (last != is.zxid()) {
+                        throw violation("server " + n.id + " got a snapshot for " + Zxid.hex(is.zxid())
+                                + " whose state ends at " + Zxid.hex(last));
+                    }
+                    checkCommittedPrefix(n, state);
+                    snapshotsInstalled++;
+                    n.disk.pending.clear(); // atomic: snapshot in, old log out
                     n.disk.durable.clear();
-                    n.disk.durable.addAll(r.history());
+                    n.disk.snapshot = state;
+                    n.disk.snapshotZxid = is.zxid();
+                    restoreState(n, state);
                 }
+                case SendSnapshot ss -> {
+                    long last = n.applied.isEmpty() ? 0 : n.applied.get(n.applied.size() - 1).zxid();
+                    if (last != ss.zxid()) {
+                        throw violation("leader " + n.id + " asked to snapshot at " + Zxid.hex(ss.zxid())
+                                + " but its state is at " + Zxid.hex(last));
+                    }
+                    send(n, ss.to(), new ZabMessage.Snap(ss.zxid(), encodeState(n.applied), ss.entriesAfter(),
+                            ss.committedZxid()));
+                }
+                case CompactLog c -> n.disk.durable.removeIf(e -> e.zxid() <= Math.min(c.zxid(), n.disk.snapshotZxid));
                 case PersistAcceptedEpoch p -> {
                     n.disk.flushPending();
                     n.disk.acceptedEpoch = p.epoch();
@@ -424,10 +450,6 @@ final class ZabSimulation {
                 case PersistCurrentEpoch p -> {
                     n.disk.flushPending();
                     n.disk.currentEpoch = p.epoch();
-                }
-                case ResetState r -> {
-                    n.applied.clear();
-                    n.register = 0;
                 }
                 case Apply ap -> apply(n, ap.entry());
                 case RoleChanged rc -> {
@@ -491,6 +513,74 @@ final class ZabSimulation {
             w.completeTime = time;
             w.completeSeq = opSeq++;
             w.zxid = e.zxid();
+        }
+    }
+
+    private void restoreState(Node n, List<LogEntry> state) {
+        n.applied.clear();
+        n.applied.addAll(state);
+        n.register = state.isEmpty() ? 0 : ByteBuffer.wrap(state.get(state.size() - 1).data()).getLong();
+    }
+
+    /** A snapshot holds committed state only: a prefix of the one global sequence. */
+    private void checkCommittedPrefix(Node n, List<LogEntry> state) {
+        for (int i = 0; i < state.size(); i++) {
+            if (i >= global.size() || !global.get(i).equals(state.get(i))) {
+                throw violation("server " + n.id + " installed a snapshot that differs from the applied sequence at "
+                        + i + ": " + state.get(i));
+            }
+        }
+    }
+
+    private static byte[] encodeState(List<LogEntry> applied) {
+        ByteBuffer b = ByteBuffer.allocate(4 + applied.stream().mapToInt(e -> 12 + e.data().length).sum());
+        b.putInt(applied.size());
+        for (LogEntry e : applied) {
+            b.putLong(e.zxid()).putInt(e.data().length).put(e.data());
+        }
+        return b.array();
+    }
+
+    private static List<LogEntry> decodeState(byte[] state) {
+        ByteBuffer b = ByteBuffer.wrap(state);
+        int n = b.getInt();
+        List<LogEntry> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long zxid = b.getLong();
+            byte[] data = new byte[b.getInt()];
+            b.get(data);
+            out.add(new LogEntry(zxid, data));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A server's driver writes a snapshot of its applied state (durable at once), then compacts the core's log either
+     * to the previous snapshot (what the real server does) or, to force SNAPs, to this one.
+     */
+    private void randomSnapshot() {
+        List<Node> up = nodes.values().stream().filter(Node::up).toList();
+        if (up.isEmpty()) {
+            return;
+        }
+        Node n = up.get(rnd.nextInt(up.size()));
+        long last = n.applied.isEmpty() ? 0 : n.applied.get(n.applied.size() - 1).zxid();
+        if (last <= n.disk.snapshotZxid) {
+            return;
+        }
+        long previous = n.disk.snapshotZxid;
+        n.disk.snapshot = List.copyOf(n.applied);
+        n.disk.snapshotZxid = last;
+        note("snapshot " + n.id + " at " + Zxid.hex(last));
+        execute(n, n.peer.compact(rnd.nextBoolean() ? previous : last));
+    }
+
+    private void scheduleSnapshots() {
+        if (!options.snapshots()) {
+            return;
+        }
+        for (long t = 50 + rnd.nextInt(200); t < options.chaosTime() + options.quietTime(); t += 20 + rnd.nextInt(300)) {
+            queue.add(new Scheduled(t, seq++, new Timed(this::randomSnapshot)));
         }
     }
 

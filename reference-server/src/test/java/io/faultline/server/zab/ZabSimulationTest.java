@@ -22,6 +22,7 @@ class ZabSimulationTest {
         long to = ONE_SEED != null ? ONE_SEED : FIRST + seeds - 1;
         long acknowledged = 0;
         long faults = 0;
+        long snaps = 0;
         for (long seed = from; seed <= to; seed++) {
             ZabSimulation sim = new ZabSimulation(seed, ZabSimulation.Options.of(voters, observers));
             try {
@@ -33,11 +34,15 @@ class ZabSimulationTest {
             }
             acknowledged += sim.acknowledgedWrites();
             faults += sim.faults();
+            snaps += sim.snapshotsInstalled;
         }
         long runs = to - from + 1;
         // Guard against a vacuous pass: the runs must have made progress under faults.
         assertTrue(acknowledged >= runs * 20, "too few acknowledged writes: " + acknowledged + " in " + runs + " runs");
         assertTrue(faults >= runs, "too few faults injected: " + faults);
+        assertTrue(ONE_SEED != null || snaps >= runs / 10, "too few SNAP state transfers: " + snaps + " in " + runs + " runs");
+        System.out.printf("%s: %d runs, %d acknowledged writes, %d faults, %d SNAPs installed%n", test, runs,
+                acknowledged, faults, snaps);
     }
 
     @Test
@@ -109,7 +114,7 @@ class ZabSimulationTest {
 
     @Test
     void faultFreeRunAcknowledgesEveryWriteInOneEpoch() {
-        ZabSimulation.Options o = new ZabSimulation.Options(3, 1, 3000, 500, 0, false, 6, java.util.Set.of());
+        ZabSimulation.Options o = new ZabSimulation.Options(3, 1, 3000, 500, 0, false, 6, true, java.util.Set.of());
         ZabSimulation sim = new ZabSimulation(42, o).run();
         assertEquals(sim.writes.size(), sim.acknowledgedWrites(), "every write should be acknowledged without faults");
         assertTrue(sim.acknowledgedWrites() > 100);

@@ -10,10 +10,11 @@ import java.util.TreeSet;
 
 /**
  * The replicated-mode part of zoo.cfg: {@code server.N=host:quorumPort:electionPort[:participant|:observer]},
- * {@code myid} (from dataDir), {@code initLimit}, {@code syncLimit}, {@code tickTime}, {@code peerType}.
+ * {@code myid} (from dataDir), {@code initLimit}, {@code syncLimit}, {@code tickTime}, {@code peerType}; and
+ * {@code snapCount}, which also bounds a DIFF: a learner missing more entries gets a SNAP.
  */
 public record QuorumConfig(long myId, SortedMap<Long, Member> members, int tickTime, int initLimit, int syncLimit,
-        boolean observer, java.nio.file.Path zabDataDir) {
+        boolean observer, java.nio.file.Path zabDataDir, int snapCount) {
 
     /** Core tick of the networked peer: timeouts are measured in these. */
     public static final int CORE_TICK_MS = 50;
@@ -82,7 +83,8 @@ public record QuorumConfig(long myId, SortedMap<Long, Member> members, int tickT
         if (initLimit < 1 || syncLimit < 1) {
             throw new IllegalArgumentException("initLimit and syncLimit must be >= 1");
         }
-        return new QuorumConfig(myId, members, cfg.tickTime(), initLimit, syncLimit, observer, cfg.dataDir());
+        return new QuorumConfig(myId, members, cfg.tickTime(), initLimit, syncLimit, observer, cfg.dataDir(),
+                cfg.snapCount());
     }
 
     public ZabConfig zabConfig() {
@@ -94,8 +96,7 @@ public record QuorumConfig(long myId, SortedMap<Long, Member> members, int tickT
         int init = Math.max(1, initLimit * tickTime / CORE_TICK_MS);
         int finalizeWait = Math.max(1, 200 / CORE_TICK_MS);
         int resend = Math.max(1, 400 / CORE_TICK_MS);
-        // SNAP would need the application state reset; full histories make DIFF/TRUNC always possible.
-        return new ZabConfig(myId, voters, observers, ping, sync, init, finalizeWait, resend, Integer.MAX_VALUE);
+        return new ZabConfig(myId, voters, observers, ping, sync, init, finalizeWait, resend, Math.max(1, snapCount));
     }
 
     private static int intValue(Map<String, String> m, String key, int dflt) {

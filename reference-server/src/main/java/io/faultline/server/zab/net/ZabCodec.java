@@ -85,7 +85,10 @@ public final class ZabCodec {
                 case Snap s -> {
                     out.writeByte(15);
                     out.writeLong(s.committedZxid());
-                    writeEntries(out, s.history());
+                    out.writeLong(s.snapshotZxid());
+                    out.writeInt(s.state().length);
+                    out.write(s.state());
+                    writeEntries(out, s.entries());
                 }
                 case NewLeader n -> {
                     out.writeByte(10);
@@ -186,7 +189,9 @@ public final class ZabCodec {
                 }
                 case 15 -> {
                     long c = in.readLong();
-                    yield new Snap(readEntries(in), c);
+                    long snapshotZxid = in.readLong();
+                    byte[] state = readBytes(in);
+                    yield new Snap(snapshotZxid, state, readEntries(in), c);
                 }
                 case 10 -> new NewLeader(in.readLong());
                 case 20 -> new AckNewLeader(in.readLong(), in.readLong());

@@ -28,10 +28,20 @@ public final class ZabNode implements AutoCloseable {
 
     /** What the replicated application sees. Called on the ZAB thread, in order. */
     public interface Application {
-        /** A committed transaction, in zxid order; after {@link #reset()} the history is re-applied from the start. */
+        /** A committed transaction, in zxid order. */
         void apply(LogEntry entry);
 
-        void reset();
+        /**
+         * SNAP from the leader (already durable): replace the application's state with this snapshot, which holds
+         * every transaction up to zxid; later {@link #apply} calls continue from there.
+         */
+        void installSnapshot(long zxid, byte[] state);
+
+        /**
+         * We lead and a learner needs a SNAP: the application's state after every transaction up to zxid, i.e. after
+         * every {@link #apply} so far. May block briefly (the state is serialized where it lives).
+         */
+        byte[] snapshot(long zxid) throws IOException;
 
         void roleChanged(ServerState state, long leaderId);
 
@@ -66,12 +76,13 @@ public final class ZabNode implements AutoCloseable {
     private volatile long epoch;
     private volatile long lastZxid;
 
-    public ZabNode(QuorumConfig qc, ZabStorage storage, Application app) throws IOException {
+    /** durable: what {@link ZabStorage#load()} returned (the application already holds its snapshot's state). */
+    public ZabNode(QuorumConfig qc, ZabStorage storage, ZabPeer.DurableState durable, Application app) throws IOException {
         this.qc = qc;
         this.storage = storage;
         this.app = app;
         ZabConfig cfg = qc.zabConfig();
-        this.peer = new ZabPeer(cfg, storage.load());
+        this.peer = new ZabPeer(cfg, durable);
         this.lastZxid = peer.lastLoggedZxid();
         Map<Long, InetSocketAddress> electionPeers = new HashMap<>();
         Map<Long, InetSocketAddress> quorumPeers = new HashMap<>();
@@ -159,6 +170,23 @@ public final class ZabNode implements AutoCloseable {
         events.add(() -> {
             peer.touchSessions(sessionIds);
             execute(peer.drain());
+        });
+    }
+
+    /**
+     * The application wrote a snapshot of its (committed) state at zxid with {@link ZabStorage#writeSnapshotFile}:
+     * make it the recovery point and compact the log up to the previous one (a lagging learner still gets a DIFF).
+     */
+    public void snapshotWritten(long zxid) {
+        events.add(() -> {
+            long previous = storage.snapshotZxid();
+            try {
+                if (storage.adoptSnapshot(zxid)) {
+                    execute(peer.compact(previous));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         });
     }
 
@@ -282,10 +310,18 @@ public final class ZabNode implements AutoCloseable {
                 storage.truncate(t.zxid());
                 lastSeqAppended = -1;
             }
-            case ZabAction.ReplaceLog r -> {
-                storage.replace(r.history());
+            case ZabAction.InstallSnapshot is -> {
+                storage.installSnapshot(is.zxid(), is.state());
                 lastSeqAppended = -1;
+                app.installSnapshot(is.zxid(), is.state());
             }
+            case ZabAction.SendSnapshot ss -> {
+                byte[] state = app.snapshot(ss.zxid());
+                log.info("server {} sends a SNAP to server {}: state at 0x{} ({} bytes) and {} entries", qc.myId(),
+                        ss.to(), Long.toHexString(ss.zxid()), state.length, ss.entriesAfter().size());
+                send(ss.to(), new ZabMessage.Snap(ss.zxid(), state, ss.entriesAfter(), ss.committedZxid()));
+            }
+            case ZabAction.CompactLog c -> storage.compact(c.zxid());
             case ZabAction.PersistAcceptedEpoch p -> {
                 storage.writeAcceptedEpoch(p.epoch());
                 lastSeqAppended = -1;
@@ -294,7 +330,6 @@ public final class ZabNode implements AutoCloseable {
                 storage.writeCurrentEpoch(p.epoch());
                 lastSeqAppended = -1;
             }
-            case ZabAction.ResetState r -> app.reset();
             case ZabAction.Apply ap -> app.apply(ap.entry());
             case ZabAction.RoleChanged rc -> {
                 state = rc.state();

@@ -18,7 +18,13 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.faultline.server.zab.ZabPeer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * a server serves clients only while it is in a synced quorum ({@link ServerCore#setServing}). On learners a client's
  * sync() goes through the leader ({@link ServerCore.SyncBarrier}, {@link ZabNode#sync}).
  *
- * <p>The ServerCore must start from an empty tree: ZAB replays the whole replicated history into it.
+ * <p>The ServerCore must start from the state of the durable snapshot {@link ZabStorage#load()} returned (an empty
+ * tree if none): ZAB applies the log after it. Every ~snapCount transactions the core serializes its tree; the
+ * snapshot is written off the core and ZAB threads and then adopted as the recovery point, which lets the log be
+ * compacted. A learner too far behind gets the leader's tree by SNAP.
  */
 public final class ZabReplication implements ZabNode.Application, TxnCommitter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZabReplication.class);
@@ -63,11 +72,21 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
 
     private record PendingSync(LongConsumer caughtUp, Runnable failed) {}
 
-    private record DelayedApply(long dueNanos, Txn txn) {}
+    private record DelayedApply(long dueNanos, Runnable step) {}
 
-    public ZabReplication(QuorumConfig qc, ServerCore core) throws IOException {
+    private final ZabStorage storage;
+    private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "zab-snapshot-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** storage and durable: the opened storage and what its {@link ZabStorage#load()} returned. */
+    public ZabReplication(QuorumConfig qc, ServerCore core, ZabStorage storage, ZabPeer.DurableState durable)
+            throws IOException {
         this.core = core;
-        this.node = new ZabNode(qc, new ZabStorage(qc.zabDataDir()), this);
+        this.storage = storage;
+        this.node = new ZabNode(qc, storage, durable, this);
         this.forwarding = request -> node.forward(encodeRequest(request), ok -> {
             if (!ok) {
                 log.debug("could not forward a write of session 0x{}: not following a leader",
@@ -80,6 +99,7 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
         core.setSyncBarrier(syncThroughLeader);
         core.setSessionAuthority(false);
         core.setServing(false, "looking");
+        core.setSnapshotter(this::snapshotTaken);
         if (applyDelayNanos > 0) {
             log.warn("test hook {}: committed transactions are applied {} ms late on this server while not leading",
                     APPLY_DELAY_PROPERTY, TimeUnit.NANOSECONDS.toMillis(applyDelayNanos));
@@ -117,11 +137,63 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
 
     /** To the core in commit order; through the test hook's delay line when it is on. */
     private void deliver(Txn txn, boolean mayLag) {
+        toCore(() -> core.deliverCommitted(txn), mayLag);
+    }
+
+    private void toCore(Runnable step, boolean mayLag) {
         if (applyDelayNanos <= 0) {
-            core.deliverCommitted(txn);
+            step.run();
         } else {
-            delayedApplies.add(new DelayedApply(System.nanoTime() + (mayLag ? applyDelayNanos : 0), txn));
+            delayedApplies.add(new DelayedApply(System.nanoTime() + (mayLag ? applyDelayNanos : 0), step));
         }
+    }
+
+    @Override
+    public void installSnapshot(long zxid, byte[] state) {
+        lastDeliveredZxid = zxid;
+        toCore(() -> core.resetState(state), false);
+    }
+
+    /**
+     * The core's tree once it has applied everything handed to it so far (so it is at zxid, or at the marker
+     * (epoch, 0) the leader adds right after; neither adds a transaction). Runs on the core thread; the ZAB thread
+     * waits for it.
+     */
+    @Override
+    public byte[] snapshot(long zxid) throws IOException {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Runnable attempt = new Runnable() {
+            @Override
+            public void run() {
+                if (core.tree().lastProcessedZxid() >= zxid) {
+                    result.complete(core.tree().serializeSnapshot());
+                } else {
+                    // Only with the test hook's delay line: the core has not been handed everything yet.
+                    CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS).execute(() -> core.enqueue(this));
+                }
+            }
+        };
+        core.enqueue(attempt);
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while serializing the snapshot at 0x" + Long.toHexString(zxid));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("could not serialize the snapshot at 0x" + Long.toHexString(zxid), e);
+        }
+    }
+
+    /** The core serialized its tree (core thread): write it away from the core and ZAB threads, then adopt it. */
+    private void snapshotTaken(long zxid, byte[] payload) {
+        snapshotWriter.execute(() -> {
+            try {
+                storage.writeSnapshotFile(zxid, payload);
+                node.snapshotWritten(zxid);
+            } catch (IOException e) {
+                log.error("writing the snapshot at 0x{} failed; the log is kept whole", Long.toHexString(zxid), e);
+            }
+        });
     }
 
     private void delayedApplyLoop() {
@@ -132,7 +204,7 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                core.deliverCommitted(d.txn());
+                d.step().run();
             } catch (InterruptedException e) {
                 return;
             }
@@ -159,11 +231,6 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
         if (s != null) {
             s.failed().run();
         }
-    }
-
-    @Override
-    public void reset() {
-        throw new UnsupportedOperationException("SNAP state transfer into a running ServerCore is not supported");
     }
 
     @Override
@@ -234,6 +301,7 @@ public final class ZabReplication implements ZabNode.Application, TxnCommitter, 
     public void close() {
         closed = true;
         node.close();
+        snapshotWriter.shutdownNow();
         if (delayedApplyThread != null) {
             delayedApplyThread.interrupt();
         }

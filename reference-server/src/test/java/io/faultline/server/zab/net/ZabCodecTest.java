@@ -36,7 +36,8 @@ class ZabCodecTest {
                         .as(ZabMessage.AckEpoch::new),
                 l.map(ZabMessage.Trunc::new),
                 Combinators.combine(entries, l).as(ZabMessage.Diff::new),
-                Combinators.combine(entries, l).as(ZabMessage.Snap::new),
+                Combinators.combine(l, Arbitraries.bytes().array(byte[].class).ofMaxSize(40), entries, l)
+                        .as(ZabMessage.Snap::new),
                 l.map(ZabMessage.NewLeader::new),
                 Combinators.combine(l, l).as(ZabMessage.AckNewLeader::new),
                 l.map(ZabMessage.UpToDate::new),
