@@ -22,7 +22,9 @@ final class FourLetterWords {
         if (!cfg.fourLetterWhitelist().contains(cmd)) {
             return cmd + " is not executed because it is not in the whitelist.\n";
         }
-        if (!core.isServing() && !cmd.equals("ruok") && !cmd.equals("envi") && !cmd.equals("conf")) {
+        // Unlike ZooKeeper, srvr and mntr also answer while not serving, so a LOOKING server shows "Mode: looking"
+        // (ZooKeeper prints the not-serving line for them too; harnesses parse both).
+        if (!core.isServing() && !Set.of("ruok", "envi", "conf", "srvr", "mntr").contains(cmd)) {
             return "This ZooKeeper instance is not currently serving requests\n";
         }
         var sb = new StringBuilder();

@@ -263,10 +263,8 @@ public final class ServerCore implements AutoCloseable {
     // ---- connections ---------------------------------------------------------------------------------------
 
     void accept(ClientConnection c) {
-        if (!serving) {
-            c.close("server is not serving");
-            return;
-        }
+        // Accepted even while not serving: four-letter words still answer (srvr/mntr show "looking"); a session
+        // handshake is refused in onConnect.
         connections.add(c);
         c.start();
     }

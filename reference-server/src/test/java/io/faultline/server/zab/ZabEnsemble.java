@@ -173,7 +173,8 @@ final class ZabEnsemble implements AutoCloseable {
     String mode(int i) {
         for (String line : fourLetterWord(i, "srvr").split("\n")) {
             if (line.startsWith("Mode: ")) {
-                return line.substring(6).trim();
+                String mode = line.substring(6).trim();
+                return mode.equals("looking") ? null : mode;
             }
         }
         return null;

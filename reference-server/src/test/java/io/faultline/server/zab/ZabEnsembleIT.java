@@ -156,8 +156,10 @@ class ZabEnsembleIT {
                 ZabEnsemble.await(Duration.ofSeconds(15), "the lone leader to stop serving",
                         () -> ens.mode(leader) == null);
                 String srvr = ens.fourLetterWord(leader, "srvr");
-                // Not serving: srvr says so, or (ServerCore refuses connections while not serving) nothing at all.
-                assertTrue(srvr.isEmpty() || srvr.contains("not currently serving"), srvr);
+                // Not serving: srvr and mntr show the LOOKING state; data commands say the server is not serving.
+                assertTrue(srvr.contains("\nMode: looking\n"), srvr);
+                assertTrue(ens.fourLetterWord(leader, "mntr").contains("zk_server_state\tlooking"));
+                assertTrue(ens.fourLetterWord(leader, "cons").contains("not currently serving"));
                 ZooKeeper zk = new ZooKeeper(ens.connectString(leader), 4000, e -> { });
                 try {
                     assertThrows(KeeperException.class, () -> zk.create("/minority", bytes("m"),
