@@ -28,7 +28,15 @@ fi
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   log "starting dockerd (--iptables=false --ip6tables=false --bridge=none), log in /var/log/faultline-dockerd.log"
-  nohup dockerd --iptables=false --ip6tables=false --bridge=none >/var/log/faultline-dockerd.log 2>&1 &
+  # The daemon outlives this script: it must not inherit our other file descriptors (a caller's flock on a
+  # lock file would otherwise stay held by dockerd for as long as it runs).
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid dockerd --iptables=false --ip6tables=false --bridge=none </dev/null >/var/log/faultline-dockerd.log 2>&1
+  ) &
 fi
 
 for i in $(seq 1 60); do
