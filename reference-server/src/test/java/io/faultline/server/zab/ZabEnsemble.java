@@ -95,6 +95,21 @@ final class ZabEnsemble implements AutoCloseable {
         }
     }
 
+    /** An official client, connected (SyncConnected) to one of the servers in connectString. */
+    static org.apache.zookeeper.ZooKeeper connect(String connectString) throws Exception {
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        org.apache.zookeeper.ZooKeeper zk = new org.apache.zookeeper.ZooKeeper(connectString, 10_000, e -> {
+            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(20, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("could not connect to " + connectString);
+        }
+        return zk;
+    }
+
     /** Appends zoo.cfg lines to every server's configuration (before it starts). */
     void extraConfig(String lines) throws IOException {
         for (int i = 1; i <= size(); i++) {

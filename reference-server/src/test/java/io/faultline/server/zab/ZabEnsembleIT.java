@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -28,20 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ZabEnsembleIT {
 
     private static final Duration ELECTION = Duration.ofSeconds(30);
-
-    private static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new AssertionError("could not connect to " + connectString);
-        }
-        return zk;
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -80,8 +65,8 @@ class ZabEnsembleIT {
                 List<String> acknowledged = new ArrayList<>();
                 int follower = leader == 1 ? 2 : 1;
                 // Writes through a follower and through the observer are forwarded to the leader.
-                try (ZooKeeper viaFollower = connect(ens.connectString(follower));
-                        ZooKeeper viaObserver = connect(ens.connectString(4))) {
+                try (ZooKeeper viaFollower = ZabEnsemble.connect(ens.connectString(follower));
+                        ZooKeeper viaObserver = ZabEnsemble.connect(ens.connectString(4))) {
                     for (int i = 0; i < 20; i++) {
                         String p = "/f" + i;
                         viaFollower.create(p, bytes("v" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -100,7 +85,7 @@ class ZabEnsembleIT {
                 long killedAt = System.nanoTime();
                 ens.kill(leader);
                 int[] survivors = others(ens, leader);
-                try (ZooKeeper zk = connect(ens.connectString(survivors))) {
+                try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(survivors))) {
                     createRetrying(zk, "/afterFailover", bytes("x"));
                     acknowledged.add("/afterFailover");
                     long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
@@ -124,7 +109,7 @@ class ZabEnsembleIT {
                         () -> ens.leader() > 0 && countMode(ens, "follower") == 2
                                 && "observer".equals(ens.mode(4)));
                 for (int i = 1; i <= ens.size(); i++) {
-                    try (ZooKeeper zk = connect(ens.connectString(i))) {
+                    try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(i))) {
                         for (String p : acknowledged) {
                             final int server = i;
                             ZabEnsemble.await(Duration.ofSeconds(10), p + " on server " + server, () -> exists(zk, p));
@@ -146,7 +131,7 @@ class ZabEnsembleIT {
                 ZabEnsemble.await(ELECTION, "a leader and two followers",
                         () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
                 int leader = ens.leader();
-                try (ZooKeeper zk = connect(ens.connectString(leader))) {
+                try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(leader))) {
                     zk.create("/before", bytes("b"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 }
                 // Kill the majority: the leader alone must stop serving (no quorum within syncLimit) and commit nothing.
@@ -172,7 +157,7 @@ class ZabEnsembleIT {
                     ens.start(i);
                 }
                 ZabEnsemble.await(ELECTION, "a quorum again", () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
-                try (ZooKeeper again = connect(ens.connectString(1, 2, 3))) {
+                try (ZooKeeper again = ZabEnsemble.connect(ens.connectString(1, 2, 3))) {
                     assertArrayEquals(bytes("b"), again.getData("/before", false, null));
                     assertNull(again.exists("/minority", false));
                 }
@@ -198,7 +183,7 @@ class ZabEnsembleIT {
                         states.add(e.getState());
                     }
                 });
-                try (ZooKeeper observer = connect(ens.connectString(leader))) {
+                try (ZooKeeper observer = ZabEnsemble.connect(ens.connectString(leader))) {
                     assertEquals(Watcher.Event.KeeperState.SyncConnected, states.poll(20, TimeUnit.SECONDS));
                     owner.create("/eph", bytes("e"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
                     long session = owner.getSessionId();
@@ -241,7 +226,7 @@ class ZabEnsembleIT {
                         () -> ens.leader() > 0 && countMode(ens, "follower") == 4);
                 int leader = ens.leader();
                 int[] rest = others(ens, leader);
-                try (ZooKeeper zk = connect(ens.connectString(rest))) {
+                try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(rest))) {
                     for (int i = 0; i < 10; i++) {
                         zk.create("/five" + i, bytes("x" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     }
@@ -249,7 +234,7 @@ class ZabEnsembleIT {
                 ens.kill(leader);
                 ens.kill(rest[0]); // two of five down: three still form a quorum
                 int[] alive = {rest[1], rest[2], rest[3]};
-                try (ZooKeeper zk = connect(ens.connectString(alive))) {
+                try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(alive))) {
                     createRetrying(zk, "/fiveAfter", bytes("a"));
                     for (int i = 0; i < 10; i++) {
                         assertArrayEquals(bytes("x" + i), zk.getData("/five" + i, false, null));

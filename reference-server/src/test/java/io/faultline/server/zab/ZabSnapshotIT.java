@@ -9,12 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -30,20 +27,6 @@ class ZabSnapshotIT {
     private static final Duration ELECTION = Duration.ofSeconds(30);
     private static final int WRITES = 300;
 
-    private static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new AssertionError("could not connect to " + connectString);
-        }
-        return zk;
-    }
-
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -56,7 +39,7 @@ class ZabSnapshotIT {
 
     /** Every /s<i> with its value, and the given ephemeral, as seen by a client of server i alone. */
     private static void assertAllThere(ZabEnsemble ens, int server, int writes) throws Exception {
-        try (ZooKeeper zk = connect(ens.connectString(server))) {
+        try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(server))) {
             zk.sync("/", (rc, path, ctx) -> { }, null);
             ZabEnsemble.await(Duration.ofSeconds(20), "server " + server + " holds all " + writes + " znodes", () -> {
                 try {
@@ -84,8 +67,8 @@ class ZabSnapshotIT {
                 int lagging = others(leader)[0];
                 int other = others(leader)[1];
                 ens.kill(lagging);
-                try (ZooKeeper zk = connect(ens.connectString(leader, other));
-                        ZooKeeper owner = connect(ens.connectString(other))) {
+                try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(leader, other));
+                        ZooKeeper owner = ZabEnsemble.connect(ens.connectString(other))) {
                     zk.create("/data", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     for (int i = 0; i < WRITES; i++) {
                         zk.create("/data/s" + i, bytes("v" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -108,12 +91,12 @@ class ZabSnapshotIT {
                     assertTrue(ens.log(leader).contains("sends a SNAP to server " + lagging), ens.log(leader));
                     assertTrue(ens.log(lagging).contains("installed the leader's snapshot"), ens.log(lagging));
                     assertAllThere(ens, lagging, WRITES);
-                    try (ZooKeeper onLagging = connect(ens.connectString(lagging))) {
+                    try (ZooKeeper onLagging = ZabEnsemble.connect(ens.connectString(lagging))) {
                         assertArrayEquals(bytes("e"), onLagging.getData("/eph", false, null), "sessions' ephemerals come with the SNAP");
                         onLagging.create("/afterSnap", bytes("a"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     }
                     owner.close(); // its ephemeral goes everywhere, the SNAPped server included
-                    try (ZooKeeper onLagging = connect(ens.connectString(lagging))) {
+                    try (ZooKeeper onLagging = ZabEnsemble.connect(ens.connectString(lagging))) {
                         ZabEnsemble.await(Duration.ofSeconds(10), "/eph gone on the SNAPped server", () -> {
                             try {
                                 return onLagging.exists("/eph", false) == null;
@@ -131,7 +114,7 @@ class ZabSnapshotIT {
                     int s = i;
                     ZabEnsemble.await(ELECTION, "server " + s + " serving", () -> ens.mode(s) != null);
                     assertAllThere(ens, s, WRITES);
-                    try (ZooKeeper zk = connect(ens.connectString(s))) {
+                    try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(s))) {
                         assertArrayEquals(bytes("a"), zk.getData("/afterSnap", false, null));
                         assertEquals(null, zk.exists("/eph", false));
                     }
@@ -142,7 +125,7 @@ class ZabSnapshotIT {
                     assertTrue(!lastRecovery.startsWith("recovered: snapshot at 0x0,"),
                             "server " + i + " restarted from a snapshot:\n" + lastRecovery.lines().findFirst().orElse(""));
                 }
-                try (ZooKeeper zk = connect(ens.connectString(1, 2, 3))) {
+                try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(1, 2, 3))) {
                     zk.create("/afterRestart", bytes("r"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 } catch (KeeperException e) {
                     throw new AssertionError("write after restart failed", e);

@@ -8,11 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -42,9 +40,9 @@ class ZabSyncIT {
                                 && countMode(ens, "follower") == 2);
                 int leader = ens.leader();
                 int follower = leader == 1 ? 2 : 1;
-                try (ZooKeeper writer = connect(ens.connectString(leader));
-                        ZooKeeper onFollower = connect(ens.connectString(follower));
-                        ZooKeeper onObserver = connect(ens.connectString(4))) {
+                try (ZooKeeper writer = ZabEnsemble.connect(ens.connectString(leader));
+                        ZooKeeper onFollower = ZabEnsemble.connect(ens.connectString(follower));
+                        ZooKeeper onObserver = ZabEnsemble.connect(ens.connectString(4))) {
                     writer.create("/k", bytes("v0"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     ZabEnsemble.await(Duration.ofSeconds(10), "the learners to apply /k",
                             () -> exists(onFollower, "/k") && exists(onObserver, "/k"));
@@ -92,20 +90,6 @@ class ZabSyncIT {
             }
         }
         return n;
-    }
-
-    private static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new AssertionError("could not connect to " + connectString);
-        }
-        return zk;
     }
 
     private static boolean exists(ZooKeeper zk, String path) {
