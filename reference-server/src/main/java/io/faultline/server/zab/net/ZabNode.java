@@ -64,6 +64,7 @@ public final class ZabNode implements AutoCloseable {
     private volatile boolean serving;
     private volatile long leaderId = -1;
     private volatile long epoch;
+    private ServerState servedAs = ServerState.LOOKING;
     private volatile long lastZxid;
 
     public ZabNode(QuorumConfig qc, ZabStorage storage, Application app) throws IOException {
@@ -230,7 +231,9 @@ public final class ZabNode implements AutoCloseable {
     private void onUp(boolean isElection, long p, PeerTransport.Conn conn) {
         Map<Long, PeerTransport.Conn> conns = isElection ? electionConns : quorumConns;
         PeerTransport.Conn old = conns.put(p, conn);
-        if (!isElection) {
+        if (isElection) {
+            execute(peer.electionChannelUp(p)); // votes sent while it was down are lost
+        } else {
             if (old != null && old != conn) {
                 execute(peer.channelDown(p)); // the old session ended before this one began
             }
@@ -306,9 +309,16 @@ public final class ZabNode implements AutoCloseable {
             case ZabAction.Established e -> log.info("server {} established epoch {} as leader", qc.myId(), e.epoch());
             case ZabAction.ServingChanged sc -> {
                 serving = sc.serving();
-                epoch = peer.activeEpoch();
-                log.info("server {} {} serving ({} epoch {})", qc.myId(), sc.serving() ? "starts" : "stops", peer.state(),
-                        epoch);
+                if (sc.serving()) {
+                    epoch = peer.activeEpoch();
+                    servedAs = peer.state();
+                    log.info("server {} starts serving ({} epoch {})", qc.myId(), servedAs, epoch);
+                } else {
+                    // The peer has already left the role it served in (activeEpoch() is 0 while LOOKING; the
+                    // persisted currentEpoch is unchanged): report the epoch it served.
+                    log.info("server {} stops serving (was {} in epoch {}, now {})", qc.myId(), servedAs, epoch,
+                            peer.state());
+                }
                 app.servingChanged(sc.serving(), peer.state(), epoch);
             }
             case ZabAction.RequestForwarded rf -> app.requestForwarded(rf.from(), rf.data());
