@@ -65,6 +65,12 @@ public final class ZabNode implements AutoCloseable {
     private volatile long leaderId = -1;
     private volatile long epoch;
     private ServerState servedAs = ServerState.LOOKING;
+    /**
+     * While this server serves as a learner: its link to the leader. Client writes and syncs go onto it straight from
+     * the core thread (ZabPeer.forward/sync would send just that message), saving a hand-off to the ZAB thread per
+     * forwarded request. Both take this path while it is set, so a sync never overtakes an earlier write.
+     */
+    private volatile PeerTransport.Conn leaderLink;
     private volatile long lastZxid;
 
     public ZabNode(QuorumConfig qc, ZabStorage storage, Application app) throws IOException {
@@ -148,6 +154,12 @@ public final class ZabNode implements AutoCloseable {
 
     /** Learner: forward a client request to the leader. */
     public void forward(byte[] request, Consumer<Boolean> accepted) {
+        PeerTransport.Conn link = leaderLink;
+        if (link != null && !link.isClosed()) {
+            link.send(new ZabMessage.Request(request));
+            accepted.accept(true);
+            return;
+        }
         events.add(() -> {
             boolean ok = peer.forward(request);
             accepted.accept(ok);
@@ -164,6 +176,12 @@ public final class ZabNode implements AutoCloseable {
     }
 
     public void sync(long syncId, Consumer<Boolean> accepted) {
+        PeerTransport.Conn link = leaderLink;
+        if (link != null && !link.isClosed()) {
+            link.send(new ZabMessage.SyncRequest(syncId));
+            accepted.accept(true);
+            return;
+        }
         events.add(() -> {
             boolean ok = peer.sync(syncId);
             accepted.accept(ok);
@@ -250,6 +268,9 @@ public final class ZabNode implements AutoCloseable {
             return;
         }
         conns.remove(p);
+        if (conn == leaderLink) {
+            leaderLink = null;
+        }
         if (!isElection) {
             quorumBacklog.remove(p);
             execute(peer.channelDown(p));
@@ -272,6 +293,9 @@ public final class ZabNode implements AutoCloseable {
             case ZabAction.Send s -> send(s.to(), s.message());
             case ZabAction.CloseChannel c -> {
                 PeerTransport.Conn conn = quorumConns.remove(c.peer());
+                if (conn != null && conn == leaderLink) {
+                    leaderLink = null;
+                }
                 quorumBacklog.remove(c.peer());
                 if (conn != null) {
                     conn.close();
@@ -312,8 +336,12 @@ public final class ZabNode implements AutoCloseable {
                 if (sc.serving()) {
                     epoch = peer.activeEpoch();
                     servedAs = peer.state();
+                    if (servedAs == ServerState.FOLLOWING || servedAs == ServerState.OBSERVING) {
+                        leaderLink = quorumConns.get(peer.leaderId());
+                    }
                     log.info("server {} starts serving ({} epoch {})", qc.myId(), servedAs, epoch);
                 } else {
+                    leaderLink = null;
                     // The peer has already left the role it served in (activeEpoch() is 0 while LOOKING; the
                     // persisted currentEpoch is unchanged): report the epoch it served.
                     log.info("server {} stops serving (was {} in epoch {}, now {})", qc.myId(), servedAs, epoch,
