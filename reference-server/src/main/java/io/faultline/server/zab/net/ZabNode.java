@@ -201,6 +201,7 @@ public final class ZabNode implements AutoCloseable {
         return leaderId;
     }
 
+    /** The epoch this server serves in, or last served in (0 before it first served). */
     public long epoch() {
         return epoch;
     }
