@@ -261,6 +261,17 @@ public final class ZabPeer {
         return drain();
     }
 
+    /**
+     * An election connection to peer came up. Votes sent while it was down were lost: a LOOKING server tells the
+     * peer its vote now instead of at the next resend (the initial election would otherwise wait for that).
+     */
+    public List<ZabAction> electionChannelUp(long peer) {
+        if (started && state == ServerState.LOOKING && allServers.contains(peer) && peer != myId) {
+            send(peer, new Notification(state, vote, round));
+        }
+        return drain();
+    }
+
     /** Every append up to and including seq is durable. */
     public List<ZabAction> logSynced(long seq) {
         Iterator<Map.Entry<Long, Long>> it = appendsInFlight.entrySet().iterator();
@@ -540,6 +551,10 @@ public final class ZabPeer {
                 vote = n.vote();
                 finalizeAt = -1;
                 broadcastVote();
+            } else if (!n.vote().equals(vote)) {
+                // Ours is better: tell the sender now. It may have sent its vote while we were not LOOKING yet (then
+                // we answered with our old role's vote); without this it learns ours only at our next resend.
+                send(from, new Notification(state, vote, round));
             }
             recvset.put(from, n);
             if (!observer) {
@@ -572,6 +587,10 @@ public final class ZabPeer {
     }
 
     private void maybeFinalize() {
+        if (vote.leader() >= 0 && agreeing(recvset, vote, true) == cfg.voters().size()) {
+            decide(vote); // every voter agrees: no better vote can come, so finalizeWait would only add latency
+            return;
+        }
         if (vote.leader() >= 0 && agreeing(recvset, vote, true) >= quorum) {
             if (finalizeAt < 0) {
                 finalizeAt = now + cfg.finalizeWaitTicks();

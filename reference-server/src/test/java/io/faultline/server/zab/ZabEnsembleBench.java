@@ -3,11 +3,14 @@ package io.faultline.server.zab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -16,44 +19,110 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Benchmark main (not a test): a 3-node faultline ensemble and a 3-node Apache ZooKeeper 3.9 ensemble, as child
- * JVMs with the same zoo.cfg (tickTime 2000, initLimit 10, syncLimit 5), side by side with the official client:
- * async setData and getData throughput, sync setData p50/p99, and time from kill -9 of the leader to the first
- * successful write (client) and to a new leader serving (srvr polled every 5 ms).
+ * JVMs with the same zoo.cfg (tickTime 2000, initLimit 10, syncLimit 5) and the full JIT, side by side with the
+ * official client: async setData and getData throughput (client on a follower), sync setData p50/p99 with the client
+ * on a follower and on the leader, and time from kill -9 of the leader to the first successful write (client) and to
+ * a new leader serving (srvr polled every 5 ms). Several rounds alternate which system goes first; a summary gives
+ * min–median–max per figure.
  *
- * <pre>java -cp target/test-classes:target/classes:&lt;deps&gt; io.faultline.server.zab.ZabEnsembleBench [ops]</pre>
+ * <pre>java -cp target/test-classes:target/classes:&lt;deps&gt; io.faultline.server.zab.ZabEnsembleBench [ops] [rounds]</pre>
+ * {@code -Dzab.bench.only=faultline} skips ZooKeeper; {@code -Dzab.bench.faultlineJvm="-D..."} adds JVM options to
+ * the faultline nodes (diagnostics).
  */
 public final class ZabEnsembleBench {
     private static final byte[] DATA = new byte[100];
 
+    /** One round's figures for one system; latencies in ns, times in ms. */
+    private record Round(double writes, double reads, long followerP50, long followerP99, long leaderP50,
+            long leaderP99, long clientFailoverMs, long serverFailoverMs) {}
+
+    private static final String[] SYSTEMS = {"faultline", "Apache ZooKeeper 3.9.4"};
+
     public static void main(String[] args) throws Exception {
         int ops = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        // Extra JVM options for the faultline nodes only (e.g. a diagnostic -D); -Dzab.bench.only=faultline skips ZooKeeper.
+        String extra = System.getProperty("zab.bench.faultlineJvm", "");
+        String only = System.getProperty("zab.bench.only", "");
         Path dir = Files.createTempDirectory("zab-bench");
-        System.out.println("| system | async setData ops/s | async getData ops/s | sync setData p50 ms | p99 ms "
-                + "| kill -9 leader → first write (client) ms | → new leader serving (server) ms |");
+        List<List<Round>> results = List.of(new ArrayList<>(), new ArrayList<>());
+        System.out.println("| round | system | async setData ops/s | async getData ops/s | sync setData p50 / p99 ms "
+                + "(client on follower) | same, client on leader | kill -9 leader → first write (client) ms "
+                + "| → new leader serving (server) ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int r = 1; r <= rounds; r++) {
+            for (int k = 0; k < 2; k++) {
+                int sys = (r + k) % 2; // alternate which system goes first
+                if (!only.isEmpty() && !SYSTEMS[sys].startsWith(only)) {
+                    continue;
+                }
+                Path d = dir.resolve(r + "-" + sys);
+                ZabEnsemble ens = sys == 0
+                        ? new ZabEnsemble(d, 3, 0, "io.faultline.server.Main", 0, 2000, 10, 5)
+                        : new ZabEnsemble(d, 3, 0, "org.apache.zookeeper.server.quorum.QuorumPeerMain", 10, 2000, 10, 5);
+                for (int i = 1; i <= 3; i++) {
+                    List<String> opts = new ArrayList<>(List.of("-XX:TieredStopAtLevel=4")); // full JIT, as deployed
+                    if (sys == 0 && !extra.isBlank()) {
+                        opts.addAll(List.of(extra.trim().split("\\s+")));
+                    }
+                    ens.jvmOptions(i, opts.toArray(String[]::new));
+                }
+                Round res = run(ens, ops);
+                results.get(sys).add(res);
+                System.out.printf("| %d | %s | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f | %d | %d |%n", r, SYSTEMS[sys],
+                        res.writes(), res.reads(), res.followerP50() / 1e6, res.followerP99() / 1e6,
+                        res.leaderP50() / 1e6, res.leaderP99() / 1e6, res.clientFailoverMs(), res.serverFailoverMs());
+            }
+        }
+        System.out.println();
+        System.out.println("min – median – max over " + rounds + " round(s):");
+        System.out.println("| system | async setData ops/s | async getData ops/s | sync setData p50 / p99 ms (client on "
+                + "follower) | same, client on leader | kill -9 leader → first write, client ms | → new leader serving, "
+                + "server ms |");
         System.out.println("|---|---|---|---|---|---|---|");
-        run("faultline", new ZabEnsemble(dir.resolve("faultline"), 3, 0, "io.faultline.server.Main", 0, 2000, 10, 5),
-                ops);
-        run("Apache ZooKeeper 3.9.4",
-                new ZabEnsemble(dir.resolve("zookeeper"), 3, 0, "org.apache.zookeeper.server.quorum.QuorumPeerMain", 10,
-                        2000, 10, 5), ops);
+        for (int sys = 0; sys < 2; sys++) {
+            List<Round> rs = results.get(sys);
+            if (rs.isEmpty()) {
+                continue;
+            }
+            System.out.printf("| %s | %s | %s | %s / %s | %s / %s | %s | %s |%n", SYSTEMS[sys],
+                    spread(rs, Round::writes, "%.0f"), spread(rs, Round::reads, "%.0f"),
+                    spread(rs, x -> x.followerP50() / 1e6, "%.2f"), spread(rs, x -> x.followerP99() / 1e6, "%.2f"),
+                    spread(rs, x -> x.leaderP50() / 1e6, "%.2f"), spread(rs, x -> x.leaderP99() / 1e6, "%.2f"),
+                    spread(rs, x -> (double) x.clientFailoverMs(), "%.0f"),
+                    spread(rs, x -> (double) x.serverFailoverMs(), "%.0f"));
+        }
         System.exit(0);
     }
 
-    private static void run(String name, ZabEnsemble ens, int ops) throws Exception {
+    private static String spread(List<Round> rs, ToDoubleFunction<Round> f, String fmt) {
+        double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return String.format(fmt + "–" + fmt + "–" + fmt, v[0], median, v[v.length - 1]);
+    }
+
+    private static Round run(ZabEnsemble ens, int ops) throws Exception {
         try (ens) {
             ens.startAll();
-            ZabEnsemble.await(Duration.ofSeconds(60), name + " leader", () -> ens.leader() > 0
-                    && countServing(ens) == 3);
+            ZabEnsemble.await(Duration.ofSeconds(60), "leader", () -> ens.leader() > 0 && countServing(ens) == 3);
             int leader = ens.leader();
-            int client = leader == 1 ? 2 : 1; // a follower, as most clients of an ensemble are
-            String row;
-            try (ZooKeeper zk = connect(ens.connectString(client))) {
+            int follower = leader == 1 ? 2 : 1; // a follower, as most clients of an ensemble are
+            double writes;
+            double reads;
+            long[] onFollower;
+            long[] onLeader;
+            try (ZooKeeper zk = connect(ens.connectString(follower))) {
                 zk.create("/bench", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 asyncSetData(zk, ops / 4); // warm-up
-                double writes = asyncSetData(zk, ops);
-                double reads = asyncGetData(zk, ops * 2);
-                long[] lat = syncSetData(zk, Math.max(1000, ops / 10));
-                row = String.format("| %s | %.0f | %.0f | %.2f | %.2f |", name, writes, reads, lat[0] / 1e6, lat[1] / 1e6);
+                asyncGetData(zk, ops / 4);
+                syncSetData(zk, 500);
+                writes = asyncSetData(zk, ops);
+                reads = asyncGetData(zk, ops * 2);
+                onFollower = syncSetData(zk, Math.max(1000, ops / 10));
+            }
+            try (ZooKeeper zk = connect(ens.connectString(leader))) {
+                syncSetData(zk, 500); // warm-up
+                onLeader = syncSetData(zk, Math.max(1000, ops / 10));
             }
             // Failover: kill -9 the leader; a client on the survivors writes every 5 ms until one succeeds.
             int[] survivors = leader == 1 ? new int[] {2, 3} : leader == 2 ? new int[] {1, 3} : new int[] {1, 2};
@@ -86,9 +155,9 @@ public final class ZabEnsembleBench {
                     }
                 }
                 poller.join(60_000);
-                row += String.format(" %d | %d |", clientSide, serverSideMs.get());
+                return new Round(writes, reads, onFollower[0], onFollower[1], onLeader[0], onLeader[1], clientSide,
+                        serverSideMs.get());
             }
-            System.out.println(row);
         }
     }
 

@@ -95,7 +95,9 @@ public record QuorumConfig(long myId, SortedMap<Long, Member> members, int tickT
         int sync = Math.max(ping + 1, syncLimit * tickTime / CORE_TICK_MS);
         int init = Math.max(1, initLimit * tickTime / CORE_TICK_MS);
         int finalizeWait = Math.max(1, 200 / CORE_TICK_MS);
-        int resend = Math.max(1, 400 / CORE_TICK_MS);
+        // ZooKeeper's first notification timeout is finalizeWait (200 ms); votes lost on a down connection are also
+        // re-sent when it comes back up, so this only bounds the wait after other losses.
+        int resend = Math.max(1, 200 / CORE_TICK_MS);
         return new ZabConfig(myId, voters, observers, ping, sync, init, finalizeWait, resend, Math.max(1, snapCount));
     }
 

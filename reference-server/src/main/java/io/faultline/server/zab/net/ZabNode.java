@@ -74,6 +74,13 @@ public final class ZabNode implements AutoCloseable {
     private volatile boolean serving;
     private volatile long leaderId = -1;
     private volatile long epoch;
+    private ServerState servedAs = ServerState.LOOKING;
+    /**
+     * While this server serves as a learner: its link to the leader. Client writes and syncs go onto it straight from
+     * the core thread (ZabPeer.forward/sync would send just that message), saving a hand-off to the ZAB thread per
+     * forwarded request. Both take this path while it is set, so a sync never overtakes an earlier write.
+     */
+    private volatile PeerTransport.Conn leaderLink;
     private volatile long lastZxid;
 
     /** durable: what {@link ZabStorage#load()} returned (the application already holds its snapshot's state). */
@@ -158,6 +165,12 @@ public final class ZabNode implements AutoCloseable {
 
     /** Learner: forward a client request to the leader. */
     public void forward(byte[] request, Consumer<Boolean> accepted) {
+        PeerTransport.Conn link = leaderLink;
+        if (link != null && !link.isClosed()) {
+            link.send(new ZabMessage.Request(request));
+            accepted.accept(true);
+            return;
+        }
         events.add(() -> {
             boolean ok = peer.forward(request);
             accepted.accept(ok);
@@ -191,6 +204,12 @@ public final class ZabNode implements AutoCloseable {
     }
 
     public void sync(long syncId, Consumer<Boolean> accepted) {
+        PeerTransport.Conn link = leaderLink;
+        if (link != null && !link.isClosed()) {
+            link.send(new ZabMessage.SyncRequest(syncId));
+            accepted.accept(true);
+            return;
+        }
         events.add(() -> {
             boolean ok = peer.sync(syncId);
             accepted.accept(ok);
@@ -210,6 +229,7 @@ public final class ZabNode implements AutoCloseable {
         return leaderId;
     }
 
+    /** The epoch this server serves in, or last served in (0 before it first served). */
     public long epoch() {
         return epoch;
     }
@@ -258,7 +278,9 @@ public final class ZabNode implements AutoCloseable {
     private void onUp(boolean isElection, long p, PeerTransport.Conn conn) {
         Map<Long, PeerTransport.Conn> conns = isElection ? electionConns : quorumConns;
         PeerTransport.Conn old = conns.put(p, conn);
-        if (!isElection) {
+        if (isElection) {
+            execute(peer.electionChannelUp(p)); // votes sent while it was down are lost
+        } else {
             if (old != null && old != conn) {
                 execute(peer.channelDown(p)); // the old session ended before this one began
             }
@@ -275,6 +297,9 @@ public final class ZabNode implements AutoCloseable {
             return;
         }
         conns.remove(p);
+        if (conn == leaderLink) {
+            leaderLink = null;
+        }
         if (!isElection) {
             quorumBacklog.remove(p);
             execute(peer.channelDown(p));
@@ -297,6 +322,9 @@ public final class ZabNode implements AutoCloseable {
             case ZabAction.Send s -> send(s.to(), s.message());
             case ZabAction.CloseChannel c -> {
                 PeerTransport.Conn conn = quorumConns.remove(c.peer());
+                if (conn != null && conn == leaderLink) {
+                    leaderLink = null;
+                }
                 quorumBacklog.remove(c.peer());
                 if (conn != null) {
                     conn.close();
@@ -341,9 +369,20 @@ public final class ZabNode implements AutoCloseable {
             case ZabAction.Established e -> log.info("server {} established epoch {} as leader", qc.myId(), e.epoch());
             case ZabAction.ServingChanged sc -> {
                 serving = sc.serving();
-                epoch = peer.activeEpoch();
-                log.info("server {} {} serving ({} epoch {})", qc.myId(), sc.serving() ? "starts" : "stops", peer.state(),
-                        epoch);
+                if (sc.serving()) {
+                    epoch = peer.activeEpoch();
+                    servedAs = peer.state();
+                    if (servedAs == ServerState.FOLLOWING || servedAs == ServerState.OBSERVING) {
+                        leaderLink = quorumConns.get(peer.leaderId());
+                    }
+                    log.info("server {} starts serving ({} epoch {})", qc.myId(), servedAs, epoch);
+                } else {
+                    leaderLink = null;
+                    // The peer has already left the role it served in (activeEpoch() is 0 while LOOKING; the
+                    // persisted currentEpoch is unchanged): report the epoch it served.
+                    log.info("server {} stops serving (was {} in epoch {}, now {})", qc.myId(), servedAs, epoch,
+                            peer.state());
+                }
                 app.servingChanged(sc.serving(), peer.state(), epoch);
             }
             case ZabAction.RequestForwarded rf -> app.requestForwarded(rf.from(), rf.data());
