@@ -185,11 +185,16 @@ public final class ZkSession implements AutoCloseable {
         }
     }
 
-    /** Closes the session (closeSession request) and returns the reply zxid seen last, or -1. */
+    /**
+     * Closes the session (closeSession request) and returns the closeSession's reply zxid, or -1 when no
+     * reply came in time (e.g. the leader is paused): then the session ends by expiry, at no known zxid.
+     * Call with no other request outstanding: a zxid newer than before the close is then its reply's.
+     */
     public long closeAndLastZxid() {
+        long before = zk.lastZxid();
         close();
-        long z = zk.lastZxid();
-        return z > 0 ? z : -1;
+        long after = zk.lastZxid();
+        return after > before ? after : -1;
     }
 
     @Override
