@@ -23,7 +23,7 @@ import java.util.List;
 
 /**
  * The linearizability checker's performance figures (issue 3), in one warmed-up JVM:
- * {@code java -Xmx2g -cp <checker classpath> io.faultline.checker.bench.LinearizabilityBench [shared/histories dir] [full|quick] [knossos,kv,etcd,onekey,scale]}.
+ * {@code java -Xmx2g -cp <checker classpath> io.faultline.checker.bench.LinearizabilityBench [shared/histories dir] [full|quick] [knossos,kv,etcd,etcd20,onekey,scale]}.
  */
 public final class LinearizabilityBench {
     private record Loaded(String name, String model, String init, boolean expected, List<Op> ops) {
@@ -32,12 +32,13 @@ public final class LinearizabilityBench {
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(args.length > 0 ? args[0] : "../shared/histories");
         boolean quick = args.length > 1 && args[1].equals("quick");
-        List<String> only = args.length > 2 ? List.of(args[2].split(",")) : List.of("knossos", "kv", "etcd", "onekey", "scale");
+        List<String> only = args.length > 2 ? List.of(args[2].split(",")) : List.of("knossos", "kv", "etcd", "etcd20", "onekey", "scale");
         System.out.printf("JVM %s, %d processors, max heap %d MiB%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         if (only.contains("knossos")) knossos(shared, quick);
         if (only.contains("kv")) porcupineKv(shared, quick);
-        if (only.contains("etcd")) etcdLike(quick);
+        if (only.contains("etcd")) etcdLike(quick, 5);
+        if (only.contains("etcd20")) etcdLike(quick, 20);
         if (only.contains("onekey")) oneKey(quick);
         if (only.contains("scale")) scale(quick);
     }
@@ -97,13 +98,16 @@ public final class LinearizabilityBench {
         }
     }
 
-    /** Jepsen etcd-like: one cas register, values 0..4, 5 worker threads whose crashes add process ids (~20 in all), ~90 ops. */
-    static void etcdLike(boolean quick) {
+    /**
+     * Jepsen etcd-like: one cas register, values 0..4, ~90 ops, worker threads whose crashes add process ids: 5 workers
+     * (~20 process ids in all, as Jepsen's etcd test), or 20 concurrent workers (a much wider concurrency window).
+     */
+    static void etcdLike(boolean quick, int workers) {
         int n = quick ? 200 : 1000;
         List<List<Op>> histories = new ArrayList<>();
         long infos = 0, procs = 0, entries = 0;
         for (int i = 0; i < n; i++) {
-            List<Op> h = HistoryGenerator.registerHistory(new HistoryGenerator.Spec(5, 90, 1, 0.1, false, 5, true, 1000 + i));
+            List<Op> h = HistoryGenerator.registerHistory(new HistoryGenerator.Spec(workers, 90, 1, 0.1, false, 5, true, 1000 + i));
             histories.add(h);
             infos += h.stream().filter(o -> o.type() == OpType.INFO).count();
             procs += h.stream().mapToLong(Op::process).distinct().count();
@@ -120,7 +124,7 @@ public final class LinearizabilityBench {
         }
         long total = Arrays.stream(t).sum();
         Arrays.sort(t);
-        System.out.printf("etcd-like: %d histories, avg %.0f entries, %.1f processes, %.1f crashed ops: median %.3f ms, p99 %.2f ms, worst %.2f ms, total %.1f ms%n",
+        System.out.printf("etcd-like (" + workers + " workers): %d histories, avg %.0f entries, %.1f processes, %.1f crashed ops: median %.3f ms, p99 %.2f ms, worst %.2f ms, total %.1f ms%n",
                 n, entries / (double) n, procs / (double) n, infos / (double) n, t[n / 2] / 1e6, t[n * 99 / 100] / 1e6, t[n - 1] / 1e6, total / 1e6);
     }
 

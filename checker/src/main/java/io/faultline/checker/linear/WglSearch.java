@@ -97,6 +97,25 @@ final class WglSearch {
         for (int i = 0; i < nc; i++) zobrist[i] = rnd.nextLong();
 
         final int np = n - nc;
+        // Symmetry: two pending ops with equal (prepared) ops are interchangeable once both are called (no deadline,
+        // same effect), so the later-called one may only be linearized after its earlier twin. Any linearization
+        // that uses the later one first becomes one that uses the earlier one by swapping them (it was called
+        // earlier); this cuts the subsets of crashed writes the search would otherwise enumerate.
+        int[] earlierTwin = new int[np];
+        java.util.Map<Object, Integer> lastOfOp = new java.util.HashMap<>();
+        for (int p = 0; p < np; p++) {
+            Integer t = lastOfOp.put(ops[nc + p], p);
+            earlierTwin[p] = t == null ? -1 : t;
+        }
+        // Read-only completed ops (reads, failed cas) never change the state: when one is callable and legal,
+        // linearizing it at once loses nothing (any valid order that places it later can place it here), so it
+        // is not a choice point. Such a frame is "forced": backtracking through it backtracks past it.
+        boolean[] readOnly = new boolean[nc];
+        for (int i = 0; i < nc; i++) readOnly[i] = model.readOnly(ops[i]);
+        boolean[] stackForced = new boolean[n];
+        final boolean enabling = model.hasEnablingRelation();
+        int[] witness = new int[n]; // per pending op: the last remaining op found that may need it (-1: none yet)
+        Arrays.fill(witness, -1);
         long[] words = new long[(nc + 63) >>> 6];
         long[] pwords = new long[(np + 63) >>> 6];
         int[] stackPass = new int[n];
@@ -156,7 +175,25 @@ final class WglSearch {
                         entry = next[entry];
                         continue;
                     }
+                    if (id >= nc) {
+                        int t = earlierTwin[id - nc];
+                        if (t >= 0 && (pwords[t >>> 6] & (1L << t)) == 0) {
+                            entry = next[entry];
+                            continue;
+                        }
+                        if (enabling && !neededByRemaining(id, ops, next, head, tail, n, nc, words, pwords, witness)) {
+                            // No op left could need this crashed op's effect: leaving it out is never worse.
+                            entry = next[entry];
+                            continue;
+                        }
+                    }
                     Object nextState = model.step(state, ops[id]);
+                    if (id >= nc && java.util.Objects.equals(nextState, state)) {
+                        // A pending op with no effect here is better left pending: it stays usable later.
+                        nextState = Model.ILLEGAL;
+                    }
+                    boolean forced = id < nc && readOnly[id] && nextState != Model.ILLEGAL
+                            && java.util.Objects.equals(nextState, state);
                     if (nextState != Model.ILLEGAL) {
                         boolean added;
                         int nlo = lo, nhi = hi;
@@ -182,6 +219,7 @@ final class WglSearch {
                             stackEntry[depth] = id;
                             stackState[depth] = state;
                             stackPass[depth] = pass;
+                            stackForced[depth] = forced;
                             depth++;
                             state = nextState;
                             if (id < nc) {
@@ -197,24 +235,33 @@ final class WglSearch {
                             continue;
                         }
                     }
-                    entry = next[entry];
-                } else {
-                    // A return entry (or the tail): this op's deadline passed unlinearized.
-                    if (pass == 0 && np > 0) {
+                    if (!forced) {
+                        entry = next[entry];
+                        continue;
+                    }
+                    // The forced read's configuration was explored already and failed: so does this one.
+                }
+                {
+                    // A return entry (or the tail): this op's deadline passed unlinearized; or a forced dead end.
+                    if (entry < n) {
+                        // forced dead end: no pending-op pass, nothing to record
+                    } else if (pass == 0 && np > 0) {
                         // Try the pending ops that are callable before this return, fewest-pending-first.
                         pass = 1;
                         entry = next[head];
                         continue;
                     }
-                    if (depth > bestDepth) {
+                    if (entry >= n && depth > bestDepth) {
                         bestDepth = depth;
                         bestCulprit = entry == tail ? -1 : entry - n;
                         bestState = state;
                         System.arraycopy(stackEntry, unchangedBelow, bestOrder, unchangedBelow, depth - unchangedBelow);
                         unchangedBelow = depth;
                     }
+                    boolean exhausted = false;
+                    while (true) {
                     if (depth == 0) {
-                        outcome = PartitionResult.Outcome.NOT_LINEARIZABLE;
+                        exhausted = true;
                         break;
                     }
                     depth--;
@@ -243,6 +290,13 @@ final class WglSearch {
                     next[prev[id]] = id;
                     prev[next[id]] = id;
                     entry = next[id];
+                    // A forced frame was no choice: its configuration fails with its read, so pop on.
+                    if (!stackForced[depth]) break;
+                    }
+                    if (exhausted) {
+                        outcome = PartitionResult.Outcome.NOT_LINEARIZABLE;
+                        break;
+                    }
                 }
             }
         } catch (OutOfMemoryError oom) {
@@ -257,6 +311,29 @@ final class WglSearch {
             return new PartitionResult(key, outcome, reason, null, n, explored);
         }
         return new PartitionResult(key, outcome, null, counterexample(hc, bestCulprit, bestOrder, bestDepth, bestState), n, explored);
+    }
+
+    /**
+     * Whether some op not yet linearized (its call entry is still listed) may be enabled by op id's effect. The last
+     * such op found is remembered: while it stays unlinearized the answer is yes without a scan.
+     */
+    private boolean neededByRemaining(int id, Object[] ops, int[] next, int head, int tail, int n, int nc,
+                                      long[] words, long[] pwords, int[] witness) {
+        int w = witness[id];
+        if (w >= 0 && !linearized(w, nc, words, pwords)) return true;
+        for (int e = next[head]; e != tail; e = next[e]) {
+            if (e < n && e != id && model.mayEnable(ops[id], ops[e])) {
+                witness[id] = e;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean linearized(int id, int nc, long[] words, long[] pwords) {
+        if (id < nc) return (words[id >>> 6] & (1L << id)) != 0;
+        int p = id - nc;
+        return (pwords[p >>> 6] & (1L << p)) != 0;
     }
 
     private Counterexample counterexample(HistoryCall[] hc, int culprit, int[] order, int depth, Object state) {

@@ -82,6 +82,33 @@ public class CasRegisterModel implements Model {
         return k == READ || k == NOOP || k == CAS_FAILED;
     }
 
+    /**
+     * A write or cas leaving value v matters only to ops whose legality needs the register at v (a read of v, a cas
+     * expecting v) or not at e (a failed cas expecting e != v). Writes are legal anywhere.
+     */
+    @Override
+    public boolean mayEnable(Object op, Object other) {
+        RegOp o = (RegOp) op;
+        Object v = switch (o.kind) {
+            case WRITE -> o.a;
+            case CAS -> o.b;
+            default -> null;
+        };
+        if (o.kind != WRITE && o.kind != CAS) return true;
+        RegOp q = (RegOp) other;
+        return switch (q.kind) {
+            case READ -> Objects.equals(q.a, v);
+            case CAS -> Objects.equals(q.a, v);
+            case CAS_FAILED -> !Objects.equals(q.a, v);
+            default -> false;
+        };
+    }
+
+    @Override
+    public boolean hasEnablingRelation() {
+        return true;
+    }
+
     @Override
     public boolean trivial(Object op) {
         return ((RegOp) op).kind == NOOP;

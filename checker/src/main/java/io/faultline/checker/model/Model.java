@@ -33,6 +33,21 @@ public interface Model {
         return false;
     }
 
+    /**
+     * Optional, for search pruning: false only if {@code other} is never made legal by {@code op}'s effect, i.e.
+     * every state in which other is legal right after op (before any other op) is one in which other is legal
+     * without op too, and other legal after op implies nothing else needs op. The search then never linearizes a
+     * crashed op when no remaining op could need its effect. Must be sound; the default (true) never prunes.
+     */
+    default boolean mayEnable(Object op, Object other) {
+        return true;
+    }
+
+    /** True if {@link #mayEnable} is implemented (the search skips the check otherwise). */
+    default boolean hasEnablingRelation() {
+        return false;
+    }
+
     /** True if the op is legal in every state and changes nothing (e.g. a wildcard nil read): it can be dropped. */
     default boolean trivial(Object op) {
         return false;
