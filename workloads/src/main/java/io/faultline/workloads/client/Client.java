@@ -20,6 +20,9 @@ public interface Client extends AutoCloseable {
         return null;
     }
 
+    /** Called right after the completion of each op was recorded (clients that order events after it). */
+    default void completionRecorded() {}
+
     /** The client cannot go on (e.g. its session expired): the worker opens a new one. */
     default boolean broken() {
         return false;

@@ -158,6 +158,7 @@ public final class Interpreter {
                 history.record(c.type(), process, op.f(), c.value(), op.key(),
                         c.node() != null ? c.node() : client.node(),
                         c.session() != null ? c.session() : client.sessionId(), c.zxid(), c.extra());
+                client.completionRecorded();
                 ctx.inFlight.decrementAndGet();
                 if (c.type() == OpType.INFO) {
                     // Jepsen: an indeterminate op leaves the process blocked forever; continue as a new one

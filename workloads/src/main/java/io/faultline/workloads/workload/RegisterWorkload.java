@@ -142,6 +142,7 @@ public final class RegisterWorkload implements Workload {
         @Override public String readMode() { return readMode; }
         @Override public Long sessionId() { return s.sessionId(); }
         @Override public String node() { return s.node(); }
+        @Override public void completionRecorded() { s.completionRecorded(); }
 
         @Override
         public Completion invoke(Invocation op) throws Exception {

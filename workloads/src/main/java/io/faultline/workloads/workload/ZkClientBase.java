@@ -40,6 +40,7 @@ abstract class ZkClientBase implements Client {
     @Override public Long sessionId() { return s.sessionId(); }
     @Override public String node() { return s.node(); }
     @Override public boolean broken() { return timedOut || s.expired(); }
+    @Override public void completionRecorded() { s.completionRecorded(); }
     @Override public void close() { s.close(); }
 
     interface Opener {

@@ -45,6 +45,8 @@ public final class ZkSession implements AutoCloseable {
     private final String node;
     private final Duration opTimeout;
     private volatile boolean expired;
+    private final List<Runnable> heldEvents = new java.util.ArrayList<>();
+    private boolean replyUnrecorded;
 
     private ZkSession(RecordingZooKeeper zk, String node, Duration opTimeout) {
         this.zk = zk;
@@ -75,7 +77,8 @@ public final class ZkSession implements AutoCloseable {
                 extra.put("watch-path", e.getPath());
                 extra.put("event-type", e.getType().name());
                 extra.put("event-zxid", e.getZxid());
-                events.event("watch-event", self[0].sessionId(), node, extra);
+                long session = self[0].sessionId();
+                self[0].inReplyOrder(() -> events.event("watch-event", session, node, extra));
             }
         };
         RecordingZooKeeper zk = new RecordingZooKeeper(connectString, (int) sessionTimeout.toMillis(), watcher);
@@ -170,7 +173,32 @@ public final class ZkSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Records a watch event after the completion of the op whose reply the client delivered before it.
+     * The client's event thread hands over replies and events in the order they arrived, but the worker
+     * records a completion only after it wakes up; an event recorded meanwhile would look as if it came
+     * first (e.g. a NodeCreated before the exists that set the watch).
+     */
+    private void inReplyOrder(Runnable record) {
+        synchronized (heldEvents) { // recording under this lock keeps held and new events in order
+            if (replyUnrecorded) heldEvents.add(record);
+            else record.run();
+        }
+    }
+
+    /** The worker recorded the completion of its op: events held back behind its reply go in now. */
+    public void completionRecorded() {
+        synchronized (heldEvents) {
+            replyUnrecorded = false;
+            heldEvents.forEach(Runnable::run);
+            heldEvents.clear();
+        }
+    }
+
     private Reply reply(int rc, byte[] data, Stat stat, String name, List<String> kids) {
+        synchronized (heldEvents) {
+            replyUnrecorded = true;
+        }
         // runs on the client's event thread right after the reply was read: lastZxid is this reply's
         return new Reply(Code.get(rc), data, stat, name, kids, zk.lastZxid());
     }
