@@ -89,12 +89,8 @@ public class CasRegisterModel implements Model {
     @Override
     public boolean mayEnable(Object op, Object other) {
         RegOp o = (RegOp) op;
-        Object v = switch (o.kind) {
-            case WRITE -> o.a;
-            case CAS -> o.b;
-            default -> null;
-        };
         if (o.kind != WRITE && o.kind != CAS) return true;
+        Object v = o.kind == WRITE ? o.a : o.b;
         RegOp q = (RegOp) other;
         return switch (q.kind) {
             case READ -> Objects.equals(q.a, v);

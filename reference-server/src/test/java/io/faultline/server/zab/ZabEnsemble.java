@@ -110,6 +110,26 @@ final class ZabEnsemble implements AutoCloseable {
         return zk;
     }
 
+    /** Whether path exists as seen by zk; false when the client cannot tell (disconnected). */
+    static boolean exists(org.apache.zookeeper.ZooKeeper zk, String path) {
+        try {
+            return zk.exists(path, false) != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** How many voters report this srvr mode. */
+    int countMode(String mode) {
+        int n = 0;
+        for (int i = 1; i <= voters; i++) {
+            if (mode.equals(mode(i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Appends zoo.cfg lines to every server's configuration (before it starts). */
     void extraConfig(String lines) throws IOException {
         for (int i = 1; i <= size(); i++) {

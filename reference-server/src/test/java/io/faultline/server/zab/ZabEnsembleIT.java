@@ -56,7 +56,7 @@ class ZabEnsembleIT {
             try {
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "a leader and two followers",
-                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                        () -> ens.leader() > 0 && ens.countMode("follower") == 2);
                 int leader = ens.leader();
                 ZabEnsemble.await(ELECTION, "the observer serving", () -> "observer".equals(ens.mode(4)));
                 assertTrue(ens.fourLetterWord(leader, "mntr").contains("zk_server_state\tleader"),
@@ -76,7 +76,7 @@ class ZabEnsembleIT {
                     acknowledged.add("/fromObserver");
                     // The observer serves reads locally; it catches up with the commits it is informed of.
                     ZabEnsemble.await(Duration.ofSeconds(10), "the observer to see /f19",
-                            () -> exists(viaObserver, "/f19"));
+                            () -> ZabEnsemble.exists(viaObserver, "/f19"));
                     assertArrayEquals(bytes("v7"), viaObserver.getData("/f7", false, null));
                     assertArrayEquals(bytes("o"), waitData(viaFollower, "/fromObserver"));
                 }
@@ -106,13 +106,13 @@ class ZabEnsembleIT {
                 ens.killAll();
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "everyone serving again after a full restart",
-                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2
+                        () -> ens.leader() > 0 && ens.countMode("follower") == 2
                                 && "observer".equals(ens.mode(4)));
                 for (int i = 1; i <= ens.size(); i++) {
                     try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(i))) {
                         for (String p : acknowledged) {
                             final int server = i;
-                            ZabEnsemble.await(Duration.ofSeconds(10), p + " on server " + server, () -> exists(zk, p));
+                            ZabEnsemble.await(Duration.ofSeconds(10), p + " on server " + server, () -> ZabEnsemble.exists(zk, p));
                         }
                         assertArrayEquals(bytes("g9"), zk.getData("/g9", false, null));
                     }
@@ -129,7 +129,7 @@ class ZabEnsembleIT {
             try {
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "a leader and two followers",
-                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                        () -> ens.leader() > 0 && ens.countMode("follower") == 2);
                 int leader = ens.leader();
                 try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(leader))) {
                     zk.create("/before", bytes("b"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -156,7 +156,7 @@ class ZabEnsembleIT {
                 for (int i : others(ens, leader)) {
                     ens.start(i);
                 }
-                ZabEnsemble.await(ELECTION, "a quorum again", () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                ZabEnsemble.await(ELECTION, "a quorum again", () -> ens.leader() > 0 && ens.countMode("follower") == 2);
                 try (ZooKeeper again = ZabEnsemble.connect(ens.connectString(1, 2, 3))) {
                     assertArrayEquals(bytes("b"), again.getData("/before", false, null));
                     assertNull(again.exists("/minority", false));
@@ -173,7 +173,7 @@ class ZabEnsembleIT {
             try {
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "a leader and two followers",
-                        () -> ens.leader() > 0 && countMode(ens, "follower") == 2);
+                        () -> ens.leader() > 0 && ens.countMode("follower") == 2);
                 int leader = ens.leader();
                 int[] followers = others(ens, leader);
                 java.util.concurrent.BlockingQueue<Watcher.Event.KeeperState> states =
@@ -189,7 +189,7 @@ class ZabEnsembleIT {
                     long session = owner.getSessionId();
                     // Only the leader expires sessions; followers report their live sessions, so this one lives on.
                     Thread.sleep(6000);
-                    assertTrue(exists(observer, "/eph"), "the session of a client on a follower expired while connected");
+                    assertTrue(ZabEnsemble.exists(observer, "/eph"), "the session of a client on a follower expired while connected");
                     // kill -9 the follower the client is on: it reconnects to the other one with the same session.
                     int on = -1;
                     for (int f : followers) {
@@ -203,11 +203,11 @@ class ZabEnsembleIT {
                     assertEquals(Watcher.Event.KeeperState.Disconnected, states.poll(20, TimeUnit.SECONDS));
                     assertEquals(Watcher.Event.KeeperState.SyncConnected, states.poll(20, TimeUnit.SECONDS));
                     assertEquals(session, owner.getSessionId());
-                    assertTrue(exists(owner, "/eph"), "the session's ephemeral survives the move");
+                    assertTrue(ZabEnsemble.exists(owner, "/eph"), "the session's ephemeral survives the move");
                     owner.create("/afterMove", bytes("m"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     owner.close(); // closeSession is a transaction: the ephemeral goes on every server
-                    ZabEnsemble.await(Duration.ofSeconds(10), "/eph deleted", () -> !exists(observer, "/eph"));
-                    assertTrue(exists(observer, "/afterMove"));
+                    ZabEnsemble.await(Duration.ofSeconds(10), "/eph deleted", () -> !ZabEnsemble.exists(observer, "/eph"));
+                    assertTrue(ZabEnsemble.exists(observer, "/afterMove"));
                 } finally {
                     owner.close();
                 }
@@ -223,7 +223,7 @@ class ZabEnsembleIT {
             try {
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "a leader and four followers",
-                        () -> ens.leader() > 0 && countMode(ens, "follower") == 4);
+                        () -> ens.leader() > 0 && ens.countMode("follower") == 4);
                 int leader = ens.leader();
                 int[] rest = others(ens, leader);
                 try (ZooKeeper zk = ZabEnsemble.connect(ens.connectString(rest))) {
@@ -249,26 +249,8 @@ class ZabEnsembleIT {
     }
 
     private static byte[] waitData(ZooKeeper zk, String path) throws Exception {
-        ZabEnsemble.await(Duration.ofSeconds(10), path, () -> exists(zk, path));
+        ZabEnsemble.await(Duration.ofSeconds(10), path, () -> ZabEnsemble.exists(zk, path));
         return zk.getData(path, false, null);
-    }
-
-    private static boolean exists(ZooKeeper zk, String path) {
-        try {
-            return zk.exists(path, false) != null;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static int countMode(ZabEnsemble ens, String mode) {
-        int n = 0;
-        for (int i = 1; i <= ens.voters; i++) {
-            if (mode.equals(ens.mode(i))) {
-                n++;
-            }
-        }
-        return n;
     }
 
     private static int[] others(ZabEnsemble ens, int not) {

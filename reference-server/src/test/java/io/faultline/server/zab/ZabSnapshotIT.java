@@ -97,13 +97,8 @@ class ZabSnapshotIT {
                     }
                     owner.close(); // its ephemeral goes everywhere, the SNAPped server included
                     try (ZooKeeper onLagging = ZabEnsemble.connect(ens.connectString(lagging))) {
-                        ZabEnsemble.await(Duration.ofSeconds(10), "/eph gone on the SNAPped server", () -> {
-                            try {
-                                return onLagging.exists("/eph", false) == null;
-                            } catch (Exception e) {
-                                return false;
-                            }
-                        });
+                        ZabEnsemble.await(Duration.ofSeconds(10), "/eph gone on the SNAPped server",
+                                () -> !ZabEnsemble.exists(onLagging, "/eph"));
                     }
                 }
 

@@ -37,7 +37,7 @@ class ZabSyncIT {
                 ens.startAll();
                 ZabEnsemble.await(ELECTION, "a leader, two followers and the observer serving",
                         () -> ens.leader() > 0 && "observer".equals(ens.mode(4))
-                                && countMode(ens, "follower") == 2);
+                                && ens.countMode("follower") == 2);
                 int leader = ens.leader();
                 int follower = leader == 1 ? 2 : 1;
                 try (ZooKeeper writer = ZabEnsemble.connect(ens.connectString(leader));
@@ -45,7 +45,7 @@ class ZabSyncIT {
                         ZooKeeper onObserver = ZabEnsemble.connect(ens.connectString(4))) {
                     writer.create("/k", bytes("v0"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     ZabEnsemble.await(Duration.ofSeconds(10), "the learners to apply /k",
-                            () -> exists(onFollower, "/k") && exists(onObserver, "/k"));
+                            () -> ZabEnsemble.exists(onFollower, "/k") && ZabEnsemble.exists(onObserver, "/k"));
 
                     int staleWithoutSync = 0;
                     for (int round = 1; round <= ROUNDS; round++) {
@@ -82,23 +82,6 @@ class ZabSyncIT {
         }
     }
 
-    private static int countMode(ZabEnsemble ens, String mode) {
-        int n = 0;
-        for (int i = 1; i <= ens.voters; i++) {
-            if (mode.equals(ens.mode(i))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static boolean exists(ZooKeeper zk, String path) {
-        try {
-            return zk.exists(path, false) != null;
-        } catch (KeeperException | InterruptedException e) {
-            return false;
-        }
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

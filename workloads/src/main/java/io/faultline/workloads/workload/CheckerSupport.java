@@ -24,6 +24,13 @@ public final class CheckerSupport {
         return Checkers.names().contains(name) ? Optional.of(Checkers.byName(name, options)) : Optional.empty();
     }
 
+    /** The registered checkers of these names, with default options, in this order (absent names are skipped). */
+    public static List<Checker> registered(String... names) {
+        List<Checker> out = new ArrayList<>();
+        for (String name : names) registered(name, CheckerOptions.defaults()).ifPresent(out::add);
+        return out;
+    }
+
     /**
      * Runs {@code inner} on the ops that {@code keep} accepts (invokes and completions alike), re-indexed
      * densely; witnesses are mapped back to indices of the full history.

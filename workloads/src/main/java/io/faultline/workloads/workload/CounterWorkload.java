@@ -1,7 +1,6 @@
 package io.faultline.workloads.workload;
 
 import io.faultline.checker.Checker;
-import io.faultline.checker.CheckerOptions;
 import io.faultline.checker.history.OpType;
 import io.faultline.workloads.client.ClientFactory;
 import io.faultline.workloads.client.Completion;
@@ -10,7 +9,6 @@ import io.faultline.workloads.gen.Generator;
 import io.faultline.workloads.gen.Invocation;
 import io.faultline.workloads.zk.ZkClients;
 import io.faultline.workloads.zk.ZkSession.Reply;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,10 +70,6 @@ public final class CounterWorkload implements Workload {
 
     @Override
     public List<Checker> checkers(WorkloadOptions o) {
-        List<Checker> out = new ArrayList<>();
-        CheckerSupport.registered("counter", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("session", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("stats", CheckerOptions.defaults()).ifPresent(out::add);
-        return out;
+        return CheckerSupport.registered("counter", "session", "stats");
     }
 }

@@ -1,7 +1,6 @@
 package io.faultline.workloads.workload;
 
 import io.faultline.checker.Checker;
-import io.faultline.checker.CheckerOptions;
 import io.faultline.checker.history.OpType;
 import io.faultline.workloads.client.Client;
 import io.faultline.workloads.client.ClientFactory;
@@ -10,7 +9,6 @@ import io.faultline.workloads.client.EventSink;
 import io.faultline.workloads.gen.Gen;
 import io.faultline.workloads.gen.Generator;
 import io.faultline.workloads.gen.Invocation;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,9 +120,6 @@ public final class LockWorkload implements Workload {
 
     @Override
     public List<Checker> checkers(WorkloadOptions o) {
-        List<Checker> out = new ArrayList<>();
-        CheckerSupport.registered("lock", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("stats", CheckerOptions.defaults()).ifPresent(out::add);
-        return out;
+        return CheckerSupport.registered("lock", "stats");
     }
 }

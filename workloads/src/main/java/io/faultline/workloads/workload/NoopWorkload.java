@@ -24,6 +24,6 @@ public final class NoopWorkload implements Workload {
     @Override public Generator finalGenerator(WorkloadOptions options) { return null; }
 
     @Override public List<Checker> checkers(WorkloadOptions options) {
-        return CheckerSupport.registered("stats", io.faultline.checker.CheckerOptions.defaults()).stream().toList();
+        return CheckerSupport.registered("stats");
     }
 }

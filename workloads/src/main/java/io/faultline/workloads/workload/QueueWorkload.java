@@ -1,7 +1,6 @@
 package io.faultline.workloads.workload;
 
 import io.faultline.checker.Checker;
-import io.faultline.checker.CheckerOptions;
 import io.faultline.checker.history.OpType;
 import io.faultline.workloads.client.ClientFactory;
 import io.faultline.workloads.client.Completion;
@@ -99,10 +98,6 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public List<Checker> checkers(WorkloadOptions o) {
-        List<Checker> out = new ArrayList<>();
-        CheckerSupport.registered("queue", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("session", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("stats", CheckerOptions.defaults()).ifPresent(out::add);
-        return out;
+        return CheckerSupport.registered("queue", "session", "stats");
     }
 }

@@ -7,7 +7,6 @@ import io.faultline.checker.model.NilReads;
 import io.faultline.workloads.client.Client;
 import io.faultline.workloads.client.ClientFactory;
 import io.faultline.workloads.client.Completion;
-import io.faultline.workloads.client.EventSink;
 import io.faultline.workloads.gen.GenContext;
 import io.faultline.workloads.gen.Generator;
 import io.faultline.workloads.gen.Invocation;
@@ -41,23 +40,7 @@ public final class RegisterWorkload implements Workload {
     @Override
     public ClientFactory clients(WorkloadOptions o) {
         String dir = o.root() + "/register";
-        return new ClientFactory() {
-            @Override
-            public void setUp() throws Exception {
-                Endpoint e = o.endpoints().getFirst();
-                try (ZkSession s = ZkSession.open(e.connectString(), e.node(), o.sessionTimeout(), o.sessionTimeout(),
-                        o.opTimeout(), EventSink.NONE)) {
-                    s.ensurePath(dir);
-                }
-            }
-
-            @Override
-            public Client open(int worker, long process, EventSink events) throws Exception {
-                Endpoint e = o.endpointFor(worker);
-                return new RegisterClient(ZkSession.open(e.connectString(), e.node(), o.sessionTimeout(),
-                        o.sessionTimeout(), o.opTimeout(), events), dir, o.readMode(), o.leader());
-            }
-        };
+        return ZkClientBase.factory(o, dir, null, null, (s, d) -> new RegisterClient(s, d, o.readMode(), o.leader()));
     }
 
     @Override
@@ -78,8 +61,7 @@ public final class RegisterWorkload implements Workload {
         // Plain reads are checked by the session checker (sequential consistency), not here.
         out.add(CheckerSupport.perKey("linearizable", CheckerSupport.filtered("linearizable",
                 CheckerSupport.registered("linearizable", lin).orElseThrow(), RegisterWorkload::linearizablePart)));
-        CheckerSupport.registered("session", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("stats", CheckerOptions.defaults()).ifPresent(out::add);
+        out.addAll(CheckerSupport.registered("session", "stats"));
         return out;
     }
 

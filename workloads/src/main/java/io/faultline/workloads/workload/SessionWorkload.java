@@ -1,7 +1,6 @@
 package io.faultline.workloads.workload;
 
 import io.faultline.checker.Checker;
-import io.faultline.checker.CheckerOptions;
 import io.faultline.checker.history.OpType;
 import io.faultline.workloads.client.ClientFactory;
 import io.faultline.workloads.client.Completion;
@@ -101,9 +100,6 @@ public final class SessionWorkload implements Workload {
 
     @Override
     public List<Checker> checkers(WorkloadOptions o) {
-        List<Checker> out = new ArrayList<>();
-        CheckerSupport.registered("session", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("stats", CheckerOptions.defaults()).ifPresent(out::add);
-        return out;
+        return CheckerSupport.registered("session", "stats");
     }
 }

@@ -1,7 +1,6 @@
 package io.faultline.workloads.workload;
 
 import io.faultline.checker.Checker;
-import io.faultline.checker.CheckerOptions;
 import io.faultline.workloads.client.ClientFactory;
 import io.faultline.workloads.client.Completion;
 import io.faultline.workloads.gen.Gen;
@@ -59,10 +58,6 @@ public final class SetWorkload implements Workload {
 
     @Override
     public List<Checker> checkers(WorkloadOptions o) {
-        List<Checker> out = new ArrayList<>();
-        CheckerSupport.registered("set", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("session", CheckerOptions.defaults()).ifPresent(out::add);
-        CheckerSupport.registered("stats", CheckerOptions.defaults()).ifPresent(out::add);
-        return out;
+        return CheckerSupport.registered("set", "session", "stats");
     }
 }
